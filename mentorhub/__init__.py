@@ -1,0 +1,155 @@
+"""MentorHub: kunskapsmentorer för särskilt begåvade och högpresterande elever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from mentorhub import config as config_module
+from mentorhub.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app. The only place that wires extensions, blueprints and hooks together."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config_module.load(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from mentorhub import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from mentorhub import models  # noqa: F401  (every model known to Alembic and the session)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        timezone_selector=lambda: "Europe/Stockholm",
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    socketio.init_app(app, message_queue=app.config["REDIS_URL"] or None, manage_session=False)
+
+
+def _load_user(user_id: str):
+    """Session ids carry the user's session_version, so deactivation ends open sessions."""
+    from mentorhub.accounts.models import User
+
+    try:
+        raw_id, raw_version = user_id.split(":")
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.active or str(user.session_version) != raw_version:
+        return None
+    return user
+
+
+def _select_locale() -> str:
+    languages = ("sv", "en")
+    if not has_request_context():
+        return "sv"
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return "sv"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mentorhub.accounts.views import bp as accounts_bp
+    from mentorhub.dashboard.views import bp as dashboard_bp
+    from mentorhub.privacy.views import bp as privacy_bp
+    from mentorhub.programme.views import bp as programme_bp
+
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(programme_bp, url_prefix="/programme")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
+
+
+def _register_hooks(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from mentorhub import policy
+
+    @app.after_request
+    def commit_and_secure(response):
+        # One commit per request, here: a refused or failed request stores nothing.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["MENTORHUB_TLS"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    from mentorhub.accounts.models import role_label
+
+    app.jinja_env.filters["role_label"] = role_label
+
+    @app.context_processor
+    def template_globals():
+        return {"policy": policy, "current_locale": str(get_locale())}
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(sa.text("SELECT 1"))
+        return {"status": "ok"}
+
+    @app.before_request
+    def remember_path_for_language_switch():
+        g.current_path = request.full_path.rstrip("?")

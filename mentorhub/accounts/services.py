@@ -1,0 +1,264 @@
+"""Accounts: signing in, invitations, password resets, deactivation and language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from mentorhub import audit, mail
+from mentorhub.accounts.models import Invitation, PasswordReset, Role, User, UserRole
+from mentorhub.errors import DomainError
+from mentorhub.extensions import db
+from mentorhub.timeutil import utcnow
+from mentorhub.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 10
+# Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (never saying which part was wrong)."""
+    user = user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("Choose a password of at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def invite(
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    roles: Iterable[Role],
+    school_id: int | None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and mail its link. One mechanism for staff and, later, pupils.
+
+    Refused when the email already has an account or an open invitation.
+    """
+    email = normalise_email(email)
+    roles = sorted({Role(r) for r in roles})
+    if not roles:
+        raise DomainError(_l("Choose at least one role."), field="roles")
+    if user_by_email(email) is not None:
+        raise DomainError(_l("Someone with this email already has an account."), field="email")
+    if open_invitation_for(email) is not None:
+        raise DomainError(
+            _l("This email already has an invitation that has not been used yet."), field="email"
+        )
+    token, token_hash = new_token()
+    invitation = Invitation(
+        token_hash=token_hash,
+        email=email,
+        name=name.strip(),
+        roles=[str(r) for r in roles],
+        school_id=school_id,
+        invited_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    audit.record(actor, "invitation.create", invitation, email=email, roles=invitation.roles)
+    _mail_invitation(invitation, token)
+    return invitation, token
+
+
+def open_invitation_for(email: str) -> Invitation | None:
+    return db.session.scalars(
+        sa.select(Invitation).where(
+            Invitation.email == normalise_email(email),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    ).first()
+
+
+def _mail_invitation(invitation: Invitation, token: str) -> None:
+    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for(
+        "accounts.accept_invitation", token=token
+    )
+    with force_locale("sv"):
+        subject = _("You are invited to MentorHub")
+        body = render_template("mail/invitation.txt", invitation=invitation, link=link)
+    mail.send(invitation.email, subject, body)
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation a link names, or a DomainError saying why it cannot be used."""
+    invitation = db.session.scalars(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise DomainError(_l("This invitation link is not valid. Ask for a new invitation."))
+    if invitation.accepted_at is not None:
+        raise DomainError(
+            _l("This invitation has already been used. Sign in with your email and password.")
+        )
+    if invitation.expires_at <= utcnow():
+        raise DomainError(_l("This invitation has expired. Ask your coordinator for a new one."))
+    return invitation
+
+
+def accept_invitation(token: str, *, name: str, password: str) -> User:
+    """Create the account an invitation promised, and use the invitation up."""
+    invitation = invitation_for_token(token)
+    check_password_rules(password)
+    if user_by_email(invitation.email) is not None:
+        raise DomainError(_l("Someone with this email already has an account."))
+    user = User(email=invitation.email, name=name.strip(), school_id=invitation.school_id)
+    user.set_password(password)
+    user.role_rows = [UserRole(role=r) for r in invitation.roles]
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    invitation.user_id = user.id
+    audit.record(user, "invitation.accept", invitation, person=user)
+    return user
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise DomainError(_l("This invitation has already been used."))
+    invitation.revoked_at = utcnow()
+    audit.record(actor, "invitation.revoke", invitation, email=invitation.email)
+
+
+def open_invitations() -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a single-use reset link if an active account has this email; silent otherwise."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        return
+    token, token_hash = new_token()
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    reset = PasswordReset(
+        token_hash=token_hash, user_id=user.id, expires_at=utcnow() + timedelta(minutes=minutes)
+    )
+    db.session.add(reset)
+    audit.record(user, "password.reset_requested", user)
+    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for(
+        "accounts.reset_password", token=token
+    )
+    with force_locale(user.locale or "sv"):
+        subject = _("Choose a new password for MentorHub")
+        body = render_template("mail/password_reset.txt", user=user, link=link, minutes=minutes)
+    mail.send(user.email, subject, body)
+
+
+def reset_for_token(token: str) -> PasswordReset:
+    reset = db.session.scalars(
+        sa.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    ).first()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise DomainError(_l("This link has expired or has already been used. Ask for a new one."))
+    if not reset.user.active:
+        raise DomainError(_l("This account is deactivated."))
+    return reset
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset link, use the link up and end other sessions."""
+    reset = reset_for_token(token)
+    check_password_rules(password)
+    user = reset.user
+    user.set_password(password)
+    user.session_version += 1
+    reset.used_at = utcnow()
+    audit.record(user, "password.reset", user)
+    return user
+
+
+# --- staff administration --------------------------------------------------------------------
+
+
+def deactivate(actor: User, user: User) -> None:
+    """Stop a person signing in; their open sessions stop working at the next request."""
+    if user.id == actor.id:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    user.active = False
+    user.deactivated_at = utcnow()
+    user.session_version += 1
+    audit.record(actor, "user.deactivate", user)
+
+
+def reactivate(actor: User, user: User) -> None:
+    user.active = True
+    user.deactivated_at = None
+    audit.record(actor, "user.reactivate", user)
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("That language is not available."))
+    user.locale = locale
+
+
+def staff_list(*, include_inactive: bool = True) -> list[User]:
+    """Every staff member, with roles and school loaded up front (no query per row)."""
+    staff_roles = [r.value for r in Role if r is not Role.PUPIL]
+    query = (
+        sa.select(User)
+        .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role.in_(staff_roles))))
+        .order_by(User.active.desc(), User.name)
+    )
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query).unique())
+
+
+def create_user(
+    *, email: str, name: str, password: str, roles: Iterable[Role], school_id: int | None = None
+) -> User:
+    """Make an account directly (CLI and demo data only; people otherwise come by invitation)."""
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise DomainError(_l("Someone with this email already has an account."), field="email")
+    check_password_rules(password)
+    user = User(email=email, name=name, school_id=school_id)
+    user.set_password(password)
+    user.role_rows = [UserRole(role=str(Role(r))) for r in roles]
+    db.session.add(user)
+    db.session.flush()
+    return user

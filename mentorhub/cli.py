@@ -1,0 +1,59 @@
+"""`flask mentorhub ...` commands. Each command commits once at its end, or not at all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from mentorhub.extensions import db
+
+group = AppGroup("mentorhub", help="MentorHub administration.")
+
+
+@group.command("seed-demo")
+def seed_demo() -> None:
+    """Load Swedish demo data (safe to run again)."""
+    from mentorhub import demo
+
+    counts = demo.load(date.today())
+    db.session.commit()
+    click.echo(
+        f"Demo data ready: {counts['schools']} schools, {counts['subject_areas']} subject areas, "
+        f"{counts['users']} people."
+    )
+
+
+@group.command("demo-logins")
+def demo_logins() -> None:
+    """Print one demo login per role."""
+    from mentorhub import demo
+
+    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    for role, local in demo.DEMO_LOGINS:
+        click.echo(f"  {role.value:<18} {demo.email_for(local)}")
+
+
+@group.command("create-coordinator")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_coordinator(email: str, name: str, password: str) -> None:
+    """Create the first coordinator, who then invites everyone else."""
+    from mentorhub.accounts import services
+    from mentorhub.accounts.models import Role
+    from mentorhub.errors import DomainError
+
+    try:
+        services.create_user(email=email, name=name, password=password, roles=[Role.COORDINATOR])
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Coordinator {email} created.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(group)

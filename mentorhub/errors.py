@@ -1,0 +1,83 @@
+"""Domain errors and the pages for HTTP errors.
+
+Services raise `DomainError` with a translatable message (and the form field it concerns); views
+turn it into a field error with `show_on_form`, after rolling back whatever was flushed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from mentorhub.extensions import db
+
+log = logging.getLogger("mentorhub")
+
+
+class DomainError(Exception):
+    """A refusal the user can act on, in their language."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def show_on_form(error: DomainError, form) -> None:
+    """Roll back the failed action and attach its message to the field (or the whole form)."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+_TITLES = {
+    400: _l("Bad request"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+_TEXTS = {
+    400: _l("The request could not be understood. Go back and try again."),
+    403: _l("Your account does not give access to this page. Ask your coordinator if you need it."),
+    404: _l("There is no page at this address. It may have been moved or removed."),
+    405: _l("This address does not accept that kind of request."),
+    429: _l("You have tried too many times in a short while. Wait a minute and try again."),
+    500: _l("An error occurred on our side and nothing was saved. Try again in a moment."),
+}
+
+
+def _page(code: int, text=None):
+    db.session.rollback()
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": str(_TITLES.get(code, code))}, code
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=_TITLES.get(code, _TITLES[500]),
+            text=text or _TEXTS.get(code, _TEXTS[500]),
+        ),
+        code,
+    )
+
+
+def register(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 429):
+        app.register_error_handler(code, lambda e, code=code: _page(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _page(400, _l("The form had expired. Reload the page and send it again."))
+
+    @app.errorhandler(500)
+    def server_error(e):
+        log.exception("unhandled error", exc_info=getattr(e, "original_exception", e))
+        return _page(500)

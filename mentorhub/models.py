@@ -1,0 +1,6 @@
+"""Imports every domain's models, so Alembic and the session know all tables."""
+
+from mentorhub.accounts.models import Invitation, PasswordReset, User, UserRole  # noqa: F401
+from mentorhub.audit import AuditEntry  # noqa: F401
+from mentorhub.mail import OutboxMail  # noqa: F401
+from mentorhub.programme.models import School, SubjectArea, Term  # noqa: F401

@@ -1,0 +1,228 @@
+"""The coordinator's set-up pages: schools, subject areas, terms and staff."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mentorhub import policy
+from mentorhub.accounts import services as accounts
+from mentorhub.accounts.models import Invitation, User, role_label
+from mentorhub.errors import DomainError, show_on_form
+from mentorhub.extensions import db
+from mentorhub.programme import services
+from mentorhub.programme.forms import (
+    ConfirmForm,
+    InviteStaffForm,
+    SchoolForm,
+    SubjectAreaForm,
+    TermForm,
+)
+from mentorhub.programme.models import School, SubjectArea, Term
+
+bp = Blueprint("programme", __name__)
+
+
+@bp.before_request
+@login_required
+def require_coordinator():
+    policy.authorize(policy.can_manage_programme(current_user))
+
+
+def _load(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _edit_page(form, save: Callable[[], object], done: str, template: str, message: str, **ctx):
+    """Validate, save through the service, and redirect; or show the form with its errors."""
+    if form.validate_on_submit():
+        try:
+            save()
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(message, "success")
+            return redirect(url_for(done))
+    return render_template(template, form=form, **ctx)
+
+
+@bp.get("/")
+def overview():
+    return render_template(
+        "programme/overview.html",
+        schools=services.schools(),
+        areas=services.subject_areas(),
+        terms=services.terms(),
+    )
+
+
+# --- schools -----------------------------------------------------------------------------------
+
+
+@bp.get("/schools")
+def schools():
+    return render_template("programme/schools.html", schools=services.schools())
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
+def edit_school(school_id: int | None = None):
+    school = _load(School, school_id) if school_id else None
+    form = SchoolForm(obj=school)
+    return _edit_page(
+        form,
+        lambda: services.save_school(
+            current_user,
+            name=form.name.data,
+            kind=form.kind.data,
+            municipality=form.municipality.data or "",
+            active=form.active.data,
+            school=school,
+        ),
+        "programme.schools",
+        "programme/edit_school.html",
+        _("The school has been saved."),
+        school=school,
+    )
+
+
+# --- subject areas -----------------------------------------------------------------------------
+
+
+@bp.get("/subject-areas")
+def subject_areas():
+    return render_template("programme/subject_areas.html", areas=services.subject_areas())
+
+
+@bp.route("/subject-areas/new", methods=["GET", "POST"])
+@bp.route("/subject-areas/<int:area_id>/edit", methods=["GET", "POST"])
+def edit_subject_area(area_id: int | None = None):
+    area = _load(SubjectArea, area_id) if area_id else None
+    form = SubjectAreaForm(obj=area)
+    return _edit_page(
+        form,
+        lambda: services.save_subject_area(
+            current_user,
+            name=form.name.data,
+            description=form.description.data or "",
+            active=form.active.data,
+            area=area,
+        ),
+        "programme.subject_areas",
+        "programme/edit_subject_area.html",
+        _("The subject area has been saved."),
+        area=area,
+    )
+
+
+# --- terms -------------------------------------------------------------------------------------
+
+
+@bp.get("/terms")
+def terms():
+    return render_template("programme/terms.html", terms=services.terms())
+
+
+@bp.route("/terms/new", methods=["GET", "POST"])
+@bp.route("/terms/<int:term_id>/edit", methods=["GET", "POST"])
+def edit_term(term_id: int | None = None):
+    term = _load(Term, term_id) if term_id else None
+    form = TermForm(obj=term)
+    return _edit_page(
+        form,
+        lambda: services.save_term(
+            current_user,
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            term=term,
+        ),
+        "programme.terms",
+        "programme/edit_term.html",
+        _("The term has been saved."),
+        term=term,
+    )
+
+
+# --- staff and invitations ---------------------------------------------------------------------
+
+
+@bp.get("/staff")
+def staff():
+    return render_template(
+        "programme/staff.html",
+        staff=accounts.staff_list(),
+        invitations=accounts.open_invitations(),
+        confirm=ConfirmForm(),
+        role_label=role_label,
+    )
+
+
+@bp.route("/staff/invite", methods=["GET", "POST"])
+def invite_staff():
+    policy.authorize(policy.can_invite_staff(current_user))
+    form = InviteStaffForm()
+    form.school_id.choices = [(0, _("No school"))] + [
+        (s.id, s.name) for s in services.schools(only_active=True)
+    ]
+    return _edit_page(
+        form,
+        lambda: accounts.invite(
+            current_user,
+            email=form.email.data,
+            name=form.name.data or "",
+            roles=form.roles.data,
+            school_id=form.school_id.data or None,
+        ),
+        "programme.staff",
+        "programme/invite_staff.html",
+        _("The invitation has been sent."),
+    )
+
+
+def _confirmed_action(action: Callable[[], None], message: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("programme.staff"))
+
+
+@bp.post("/staff/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    user = _load(User, user_id)
+    policy.authorize(policy.can_deactivate(current_user, user))
+    return _confirmed_action(
+        lambda: accounts.deactivate(current_user, user),
+        _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
+    )
+
+
+@bp.post("/staff/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    user = _load(User, user_id)
+    policy.authorize(policy.can_deactivate(current_user, user))
+    return _confirmed_action(
+        lambda: accounts.reactivate(current_user, user),
+        _("%(name)s can sign in again.", name=user.name),
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id: int):
+    invitation = _load(Invitation, invitation_id)
+    policy.authorize(policy.can_invite_staff(current_user))
+    return _confirmed_action(
+        lambda: accounts.revoke_invitation(current_user, invitation),
+        _("The invitation to %(email)s has been withdrawn.", email=invitation.email),
+    )

@@ -11,6 +11,7 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,6 +31,15 @@ class OutboxMail(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), index=True)
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+
+
+def link_to(endpoint: str, **values) -> str:
+    """An absolute link for a mail, built on SERVER_BASE_URL (works outside a request too)."""
+    base = urlsplit(current_app.config["SERVER_BASE_URL"].rstrip("/"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def send(recipient: str, subject: str, body: str) -> None:

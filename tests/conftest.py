@@ -73,6 +73,7 @@ def app(database_url: str) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SERVER_BASE_URL": "http://localhost",
             "MAIL_BACKEND": "outbox",
         }

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -104,9 +104,7 @@ def open_invitation_for(email: str) -> Invitation | None:
 
 
 def _mail_invitation(invitation: Invitation, token: str) -> None:
-    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for(
-        "accounts.accept_invitation", token=token
-    )
+    link = mail.link_to("accounts.accept_invitation", token=token)
     with force_locale("sv"):
         subject = _("You are invited to MentorHub")
         body = render_template("mail/invitation.txt", invitation=invitation, link=link)
@@ -178,9 +176,7 @@ def request_password_reset(email: str) -> None:
     )
     db.session.add(reset)
     audit.record(user, "password.reset_requested", user)
-    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for(
-        "accounts.reset_password", token=token
-    )
+    link = mail.link_to("accounts.reset_password", token=token)
     with force_locale(user.locale or "sv"):
         subject = _("Choose a new password for MentorHub")
         body = render_template("mail/password_reset.txt", user=user, link=link, minutes=minutes)

@@ -1,0 +1,139 @@
+"""Every URL rule of the app × every role (and anonymous), with the answer each must get.
+
+A new route without a row here fails `test_every_url_rule_has_a_row`, so access is decided on
+purpose for each one, never by accident.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mentorhub.accounts.models import Role
+from tests.conftest import login
+
+ROLES = ["anonymous", *(r.value for r in Role)]
+STAFF_AND_PUPIL = [r.value for r in Role]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES}
+
+
+def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
+    return {"anonymous": anonymous, **{r: status for r in STAFF_AND_PUPIL}}
+
+
+def coordinator_only(status: int = 200) -> dict[str, int]:
+    return {
+        "anonymous": 302,
+        **{r: 403 for r in STAFF_AND_PUPIL},
+        Role.COORDINATOR.value: status,
+    }
+
+
+# (rule, method) -> expected status per role. Placeholders in rules are filled by `_path`.
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("/", "GET"): signed_in(200),
+    ("/healthz", "GET"): everyone(200),
+    ("/static/<path:filename>", "GET"): everyone(200),
+    ("/login", "GET"): {**signed_in(302), "anonymous": 200},
+    ("/login", "POST"): {**signed_in(302), "anonymous": 200},
+    ("/logout", "POST"): signed_in(302),
+    ("/password/forgot", "GET"): everyone(200),
+    ("/password/forgot", "POST"): everyone(200),
+    ("/password/reset/<token>", "GET"): everyone(410),
+    ("/password/reset/<token>", "POST"): everyone(410),
+    ("/invitations/<token>", "GET"): everyone(410),
+    ("/invitations/<token>", "POST"): everyone(410),
+    ("/language", "POST"): everyone(302),
+    ("/privacy/audit", "GET"): coordinator_only(),
+    ("/programme/", "GET"): coordinator_only(),
+    ("/programme/schools", "GET"): coordinator_only(),
+    ("/programme/schools/new", "GET"): coordinator_only(),
+    ("/programme/schools/new", "POST"): coordinator_only(200),
+    ("/programme/schools/<int:school_id>/edit", "GET"): coordinator_only(),
+    ("/programme/schools/<int:school_id>/edit", "POST"): coordinator_only(302),
+    ("/programme/subject-areas", "GET"): coordinator_only(),
+    ("/programme/subject-areas/new", "GET"): coordinator_only(),
+    ("/programme/subject-areas/new", "POST"): coordinator_only(200),
+    ("/programme/subject-areas/<int:area_id>/edit", "GET"): coordinator_only(),
+    ("/programme/subject-areas/<int:area_id>/edit", "POST"): coordinator_only(302),
+    ("/programme/terms", "GET"): coordinator_only(),
+    ("/programme/terms/new", "GET"): coordinator_only(),
+    ("/programme/terms/new", "POST"): coordinator_only(200),
+    ("/programme/terms/<int:term_id>/edit", "GET"): coordinator_only(),
+    ("/programme/terms/<int:term_id>/edit", "POST"): coordinator_only(302),
+    ("/programme/staff", "GET"): coordinator_only(),
+    ("/programme/staff/invite", "GET"): coordinator_only(),
+    ("/programme/staff/invite", "POST"): coordinator_only(200),
+    ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(302),
+    ("/programme/staff/<int:user_id>/reactivate", "POST"): coordinator_only(302),
+    ("/programme/invitations/<int:invitation_id>/revoke", "POST"): coordinator_only(302),
+}
+
+# Empty POST bodies exercise access, not the form: a new object gets its field errors (200),
+# an edit keeps the stored values and saves them (302).
+_STATIC_FILE = "css/app.css"
+
+
+def _app_rules(app) -> set[tuple[str, str]]:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_url_rule_has_a_row(app):
+    missing = _app_rules(app) - MATRIX.keys()
+    stale = MATRIX.keys() - _app_rules(app)
+    assert not missing, f"routes without a row in the authorisation matrix: {sorted(missing)}"
+    assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(app, programme, make_user):
+    """One object of each kind a URL can name, and a target person to deactivate."""
+    from mentorhub.accounts.models import Invitation
+    from mentorhub.extensions import db
+    from mentorhub.timeutil import utcnow
+
+    target = make_user(Role.HOME_TEACHER, name="Target Person")
+    with app.app_context():
+        invitation = Invitation(
+            token_hash="x" * 64, email="invited@example.se", roles=["mentor"], expires_at=utcnow()
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        invitation_id = invitation.id
+    return {
+        "school_id": programme["schools"][0].id,
+        "area_id": programme["areas"][0],
+        "term_id": programme["term"],
+        "user_id": target.id,
+        "invitation_id": invitation_id,
+        "token": "not-a-real-token",
+        "path:filename": _STATIC_FILE,
+    }
+
+
+def _path(rule: str, world: dict) -> str:
+    path = rule
+    for key, value in world.items():
+        path = path.replace(f"<int:{key}>", str(value)).replace(f"<{key}>", str(value))
+    assert "<" not in path, f"no value for a placeholder in {rule}"
+    return path
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("rule", "method"), sorted(MATRIX))
+def test_each_role_gets_the_expected_answer(client, make_user, world, rule, method, role):
+    # given someone in this role (or nobody) signed in
+    if role != "anonymous":
+        assert login(client, make_user(Role(role))).status_code == 302
+    # when they ask for the URL
+    response = client.open(_path(rule, world), method=method, data={})
+    # then the answer is the one the matrix holds
+    assert response.status_code == MATRIX[(rule, method)][role], response.get_data(as_text=True)[
+        :300
+    ]

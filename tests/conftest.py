@@ -14,7 +14,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -208,6 +208,59 @@ def programme(app: Flask, make_school) -> dict:
         _db.session.commit()
         ids = {"areas": [a.id for a in areas], "term": term.id}
     return {"schools": schools, **ids}
+
+
+@pytest.fixture
+def school_staff(make_user, programme) -> dict[str, User]:
+    """A home teacher and a special-needs educator at the first school of `programme`."""
+    school = programme["schools"][0]
+    return {
+        "home_teacher": make_user(
+            Role.HOME_TEACHER, name="Eva Johansson", email="eva@example.se", school=school
+        ),
+        "special_educator": make_user(
+            Role.SPECIAL_EDUCATOR, name="Helena Olsson", email="helena@example.se", school=school
+        ),
+    }
+
+
+def nomination_data(**overrides):
+    """A complete, valid nomination form's content; override what a test is about."""
+    from mentorhub.nominations.services import NominationData, SubjectNeed
+
+    values = {
+        "pupil_name": "Alva Lindgren",
+        "pupil_email": "alva.lindgren@elev.example.se",
+        "year": 8,
+        "class_name": "8B",
+        "profile": "gifted",
+        "subjects": [SubjectNeed(overrides.pop("area_id", 1), 4, "Bevis och problemlösning")],
+        "slots": ["tue-3", "thu-3"],
+        "prefers_group": False,
+        "strengths": "Logiskt tänkande",
+        "interests": "Schack",
+        "guardian_informed_on": date.today() - timedelta(days=3),
+        "guardian_consent": True,
+    }
+    values.update(overrides)
+    return NominationData(**values)
+
+
+@pytest.fixture
+def make_nomination(app, programme, school_staff):
+    """Nominate a pupil through the service, as the home teacher unless told otherwise."""
+    from mentorhub.nominations import services
+
+    def make(by: User | None = None, **overrides) -> int:
+        overrides.setdefault("area_id", programme["areas"][0])
+        with app.app_context():
+            actor = _db.session.get(User, (by or school_staff["home_teacher"]).id)
+            term = _db.session.get(Term, programme["term"])
+            nomination = services.nominate(actor, term, nomination_data(**overrides))
+            _db.session.commit()
+            return nomination.id
+
+    return make
 
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD):

@@ -43,8 +43,14 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _email_key() -> str:
+    """Limits guessing against one account from many addresses, too."""
+    return "email:" + request.form.get("email", "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 LOCALES = ("sv", "en")
 
@@ -17,11 +17,13 @@ def say(app: Flask) -> Callable[..., str]:
     """The text the server shows for an English msgid in a language, from the same catalogues.
 
     The journeys find labels, buttons and headings through it, so they follow whatever wording
-    the translators choose instead of a guessed copy of it.
+    the translators choose instead of a guessed copy of it. `plural=` with `num=` for ngettext.
     """
 
-    def say(msgid: str, locale: str = "sv", **params) -> str:
+    def say(msgid: str, locale: str = "sv", *, plural: str | None = None, **params) -> str:
         with app.test_request_context(), force_locale(locale):
+            if plural is not None:
+                return ngettext(msgid, plural, **params)
             return gettext(msgid, **params)
 
     return say

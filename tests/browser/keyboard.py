@@ -51,13 +51,13 @@ def type_into(page: Page, locator: Locator, text: str) -> None:
     page.keyboard.type(text)
 
 
-def type_date(page: Page, field: Locator, value: date) -> None:
+def type_date(page: Page, field: Locator, value: date, *, backwards: bool = False) -> None:
     """Tab to a date field and type the date in the order the browser's locale shows its parts.
 
     Chromium gives each part (day, month, year, calendar button) its own Tab stop, so first step
     back out of the field and Tab in again to start at its first part.
     """
-    tab_to(page, field)
+    tab_to(page, field, backwards=backwards)
     for _ in range(5):
         page.keyboard.press("Shift+Tab")
         if not is_focused(field):

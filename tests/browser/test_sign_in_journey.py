@@ -116,9 +116,7 @@ def test_forgotten_password_reset_by_mail_link_then_sign_out(page, mentor, eithe
     page.get_by_role("button", name=either("Save password")).click()
     repeat = page.get_by_label(either("Repeat the password"))
     expect(repeat).to_have_attribute("aria-invalid", "true")
-    expect(repeat).to_have_accessible_description(
-        either("The passwords do not match.", part=True)
-    )
+    expect(repeat).to_have_accessible_description(either("The passwords do not match.", part=True))
     assert_accessible(page)
 
     # then the same password twice
@@ -146,9 +144,7 @@ def test_forgotten_password_reset_by_mail_link_then_sign_out(page, mentor, eithe
     assert response.status == 410
     expect(page.get_by_role("heading", level=1)).to_have_text(either("The link cannot be used"))
     expect(page.get_by_role("main")).to_contain_text(
-        either(
-            "This link has expired or has already been used. Ask for a new one.", part=True
-        )
+        either("This link has expired or has already been used. Ask for a new one.", part=True)
     )
     expect(page.get_by_role("link", name=either("Go to sign in"))).to_be_visible()
     assert_accessible(page)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
+from mentorhub.privacy.labels import action_label
 
 bp = Blueprint("privacy", __name__)
 
@@ -22,5 +23,9 @@ def audit_log():
     entries = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     people = db.session.scalars(db.select(User).order_by(User.name)).all()
     return render_template(
-        "privacy/audit_log.html", entries=entries, people=people, person_id=person_id
+        "privacy/audit_log.html",
+        entries=entries,
+        people=people,
+        person_id=person_id,
+        action_label=action_label,
     )

@@ -37,7 +37,7 @@ def test_coordinator_invites_staff_with_two_roles_and_a_mail_is_sent(
     [mail] = outbox()
     assert mail.recipient == "fatima.ali@example.se"
     assert "/invitations/" in mail.body
-    assert "Du är inbjuden till MentorHub" == mail.subject
+    assert mail.subject == "Du är inbjuden till MentorHub"
 
 
 def test_invited_person_accepts_sets_name_and_password_and_is_signed_in(

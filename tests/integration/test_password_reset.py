@@ -26,7 +26,9 @@ def test_a_reset_link_is_mailed_and_sets_a_new_password(client, mentor, outbox):
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, outbox):
-    response = client.post("/password/forgot", data={"email": "okand@example.se"}, follow_redirects=True)
+    response = client.post(
+        "/password/forgot", data={"email": "okand@example.se"}, follow_redirects=True
+    )
     assert "Om adressen hör till ett konto" in response.get_data(as_text=True)
     assert outbox() == []
 

@@ -28,7 +28,11 @@ def test_coordinator_creates_and_edits_a_school(client, coordinator, login_as, a
     )
     with app.app_context():
         school = db.session.get(School, school.id)
-        assert (school.kind, school.municipality, school.active) == ("study_centre", "Ekbacka", False)
+        assert (school.kind, school.municipality, school.active) == (
+            "study_centre",
+            "Ekbacka",
+            False,
+        )
     assert "Tallbackens skola" in client.get("/programme/schools").get_data(as_text=True)
 
 
@@ -64,7 +68,10 @@ def test_coordinator_creates_a_term(client, coordinator, login_as, app):
     assert response.status_code == 302
     with app.app_context():
         term = db.session.scalars(sa.select(Term)).one()
-        assert (term.starts_on.isoformat(), term.ends_on.isoformat()) == ("2027-01-11", "2027-06-11")
+        assert (term.starts_on.isoformat(), term.ends_on.isoformat()) == (
+            "2027-01-11",
+            "2027-06-11",
+        )
 
 
 def test_a_term_ending_before_it_starts_is_refused_and_the_typed_values_kept(
@@ -110,7 +117,9 @@ def test_deactivation_ends_the_persons_open_session_at_once(
 ):
     teacher = make_user(Role.HOME_TEACHER)
     teacher_client = app.test_client()
-    teacher_client.post("/login", data={"email": teacher.email, "password": "correct-horse-battery"})
+    teacher_client.post(
+        "/login", data={"email": teacher.email, "password": "correct-horse-battery"}
+    )
     assert teacher_client.get("/").status_code == 200
     # when the coordinator deactivates them
     login_as(coordinator)
@@ -125,7 +134,9 @@ def test_a_reactivated_person_can_sign_in_again(client, coordinator, login_as, m
     client.post(f"/programme/staff/{teacher.id}/reactivate")
     client.post("/logout")
     other = app.test_client()
-    response = other.post("/login", data={"email": teacher.email, "password": "correct-horse-battery"})
+    response = other.post(
+        "/login", data={"email": teacher.email, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask_babel import format_datetime, force_locale
+from flask_babel import force_locale, format_datetime
 
 
 def test_a_winter_time_is_shown_one_hour_ahead_of_utc(app):

@@ -48,7 +48,10 @@ def fill_invitation(page, either, *, email: str, name: str, school: str) -> None
 def expect_refused_and_kept(page, either, *, message: str, email: str, name: str, school: str):
     """The form is shown again: the error next to the email field, everything typed still there."""
     expect(page).to_have_url(path_is("/programme/staff/invite"))
-    expect(page.get_by_role("alert")).to_have_text(either("Check the fields marked below."))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(either("Check the fields marked below.", part=True))
+    expect(summary).to_be_focused()  # keyboard users start where the problems are listed
+    expect(summary.get_by_role("link", name=either("Email"))).to_have_attribute("href", "#email")
     email_field = page.get_by_label(either("Email"))
     expect(email_field).to_have_attribute("aria-invalid", "true")
     expect(email_field).to_have_accessible_description(either(message, part=True))

@@ -187,7 +187,9 @@ def add_term_after_a_wrong_last_day(page, t, locale: str) -> None:
 
     # the error sits at the last-day field, and everything typed is still there
     expect(page).to_have_url(path_is("/programme/terms/new"))
-    expect(page.get_by_role("alert")).to_have_text(t("Check the fields marked below."))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(t("Check the fields marked below.", part=True))
+    expect(summary.get_by_role("link", name=t("Last day"))).to_have_attribute("href", "#ends_on")
     expect(last_day).to_have_attribute("aria-invalid", "true")
     expect(last_day).to_have_accessible_description(
         t("The term must end after it starts.", part=True)

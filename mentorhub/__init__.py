@@ -104,6 +104,9 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from mentorhub.accounts.views import bp as accounts_bp
     from mentorhub.dashboard.views import bp as dashboard_bp
+    from mentorhub.matching.views import bp as matching_bp
+    from mentorhub.nominations.views import bp as nominations_bp
+    from mentorhub.notifications.views import bp as notifications_bp
     from mentorhub.privacy.views import bp as privacy_bp
     from mentorhub.programme.views import bp as programme_bp
 
@@ -111,6 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programme_bp, url_prefix="/programme")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
+    app.register_blueprint(nominations_bp, url_prefix="/nominations")
+    app.register_blueprint(matching_bp, url_prefix="/matching")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def _register_hooks(app: Flask) -> None:
@@ -143,7 +149,16 @@ def _register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
-        return {"policy": policy, "current_locale": str(get_locale())}
+        from mentorhub.notifications.services import unread_count
+
+        unread = 0
+        if current_user and current_user.is_authenticated:
+            unread = unread_count(current_user)
+        return {
+            "policy": policy,
+            "current_locale": str(get_locale()),
+            "unread_notifications": unread,
+        }
 
     @app.get("/healthz")
     def healthz():

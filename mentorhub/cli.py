@@ -18,11 +18,14 @@ def seed_demo() -> None:
     """Load Swedish demo data (safe to run again)."""
     from mentorhub import demo
 
+    demo.load(date.today())
+    nominations = demo.load_pupils(date.today())
     counts = demo.load(date.today())
+    counts["nominations"] = nominations
     db.session.commit()
     click.echo(
         f"Demo data ready: {counts['schools']} schools, {counts['subject_areas']} subject areas, "
-        f"{counts['users']} people."
+        f"{counts['users']} people, {counts['nominations']} nominations."
     )
 
 
@@ -34,6 +37,7 @@ def demo_logins() -> None:
     click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for role, local in demo.DEMO_LOGINS:
         click.echo(f"  {role.value:<18} {demo.email_for(local)}")
+    click.echo(f"  {'pupil':<18} {demo.DEMO_PUPIL_EMAIL}")
 
 
 @group.command("create-coordinator")

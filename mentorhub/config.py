@@ -65,5 +65,6 @@ def load(instance: Path = INSTANCE) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "MentorHub <no-reply@mentorhub.local>"),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
+        "GUARDIAN_CONSENT_REQUIRED": _bool("GUARDIAN_CONSENT_REQUIRED", True),
         "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "60")),
     }

@@ -80,6 +80,21 @@ DEMO_LOGINS = [
 ]
 
 
+DEMO_PUPIL_EMAIL = "alva.lindgren@elev.ekbacka.example.se"
+
+
+def load_pupils(today: date) -> int:
+    """The demo pupils, nominations, offers and matches (see `demo_pupils`)."""
+    from mentorhub import demo_pupils
+
+    name, _starts, _ends = current_term_dates(today)
+    term = db.session.scalars(sa.select(Term).where(Term.name == name)).one()
+    coordinator = db.session.scalars(
+        sa.select(User).where(User.email == email_for("samordnare"))
+    ).one()
+    return demo_pupils.load(today, term, coordinator, DEMO_PASSWORD)
+
+
 def email_for(local: str) -> str:
     return f"{local}@{DOMAIN}"
 

@@ -3,4 +3,19 @@
 from mentorhub.accounts.models import Invitation, PasswordReset, User, UserRole  # noqa: F401
 from mentorhub.audit import AuditEntry  # noqa: F401
 from mentorhub.mail import OutboxMail  # noqa: F401
+from mentorhub.matching.models import (  # noqa: F401
+    Match,
+    MatchingRun,
+    MentorOffer,
+    MentorOfferSlot,
+    MentorOfferSubject,
+)
+from mentorhub.nominations.models import (  # noqa: F401
+    Nomination,
+    NominationEvent,
+    NominationSlot,
+    NominationSubject,
+)
+from mentorhub.notifications.models import Notification  # noqa: F401
 from mentorhub.programme.models import School, SubjectArea, Term  # noqa: F401
+from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink  # noqa: F401

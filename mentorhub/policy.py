@@ -60,3 +60,72 @@ def authorize(allowed: bool) -> None:
     """Stop the request with 403 unless the rule said yes."""
     if not allowed:
         abort(403)
+
+
+# --- identification (nominations) -----------------------------------------------------------
+
+
+def _school_staff(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR)
+
+
+def can_list_nominations(user: Any) -> bool:
+    return is_coordinator(user) or _school_staff(user)
+
+
+def can_nominate(user: Any) -> bool:
+    """Home teachers and special-needs educators nominate pupils of their own school."""
+    return _school_staff(user) and user.school_id is not None
+
+
+def can_view_nomination(user: Any, nomination: Any) -> bool:
+    """The nominator, home teachers and special-needs educators at the pupil's school, and
+    coordinators. Nobody else, mentors included, reads a nomination."""
+    if is_coordinator(user):
+        return True
+    if not _signed_in(user):
+        return False
+    if nomination.nominated_by_id == user.id:
+        return True
+    return _school_staff(user) and user.school_id == nomination.school_id
+
+
+def nominations_visible_to(user: Any):
+    """The SQL filter that matches `can_view_nomination`, for lists."""
+    import sqlalchemy as sa
+
+    from mentorhub.nominations.models import Nomination
+
+    if is_coordinator(user):
+        return sa.true()
+    if not _signed_in(user):
+        return sa.false()
+    rule = Nomination.nominated_by_id == user.id
+    if _school_staff(user) and user.school_id is not None:
+        rule = sa.or_(rule, Nomination.school_id == user.school_id)
+    return rule
+
+
+def can_edit_nomination(user: Any, nomination: Any) -> bool:
+    """The nominator and school staff may add to a nomination until it is decided."""
+    if nomination.status not in ("submitted", "needs_info") or not _signed_in(user):
+        return False
+    if nomination.nominated_by_id == user.id:
+        return True
+    return _school_staff(user) and user.school_id == nomination.school_id
+
+
+def can_decide_nominations(user: Any) -> bool:
+    return is_coordinator(user)
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def can_run_matching(user: Any) -> bool:
+    return is_coordinator(user)
+
+
+def can_state_offer(user: Any) -> bool:
+    """Mentors state their own offer (subject areas, levels, capacity, times) per term."""
+    return _signed_in(user) and user.has_role(Role.MENTOR)

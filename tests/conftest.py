@@ -14,6 +14,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -261,6 +262,28 @@ def make_nomination(app, programme, school_staff):
             return nomination.id
 
     return make
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as statements:` collects every SQL statement run inside."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def listener(conn, cursor, statement, *args) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+
+    return counting
 
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD):

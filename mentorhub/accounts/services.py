@@ -92,6 +92,33 @@ def invite(
     return invitation, token
 
 
+def invite_existing(actor: User, user: User) -> tuple[Invitation, str]:
+    """Invite a person whose account already exists without a password (an approved pupil).
+
+    Accepting sets their name and password on that account, so matching can place them before
+    they have signed in for the first time.
+    """
+    for old in db.session.scalars(
+        sa.select(Invitation).where(Invitation.user_id == user.id, Invitation.accepted_at.is_(None))
+    ):
+        old.revoked_at = utcnow()
+    token, token_hash = new_token()
+    invitation = Invitation(
+        token_hash=token_hash,
+        email=user.email,
+        name=user.name,
+        roles=sorted(r.value for r in user.roles),
+        school_id=user.school_id,
+        invited_by_id=actor.id,
+        user_id=user.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    audit.record(actor, "invitation.create", invitation, person=user, email=user.email)
+    _mail_invitation(invitation, token)
+    return invitation, token
+
+
 def open_invitation_for(email: str) -> Invitation | None:
     return db.session.scalars(
         sa.select(Invitation).where(
@@ -131,12 +158,19 @@ def accept_invitation(token: str, *, name: str, password: str) -> User:
     """Create the account an invitation promised, and use the invitation up."""
     invitation = invitation_for_token(token)
     check_password_rules(password)
-    if user_by_email(invitation.email) is not None:
-        raise DomainError(_l("Someone with this email already has an account."))
-    user = User(email=invitation.email, name=name.strip(), school_id=invitation.school_id)
+    if invitation.user_id is not None:
+        # An account made ahead (an approved pupil): the invitation only completes it.
+        user = db.session.get(User, invitation.user_id)
+        if user is None or user.password_hash or not user.active:
+            raise DomainError(_l("This invitation link is not valid. Ask for a new invitation."))
+        user.name = name.strip()
+    else:
+        if user_by_email(invitation.email) is not None:
+            raise DomainError(_l("Someone with this email already has an account."))
+        user = User(email=invitation.email, name=name.strip(), school_id=invitation.school_id)
+        user.role_rows = [UserRole(role=r) for r in invitation.roles]
+        db.session.add(user)
     user.set_password(password)
-    user.role_rows = [UserRole(role=r) for r in invitation.roles]
-    db.session.add(user)
     invitation.accepted_at = utcnow()
     db.session.flush()
     invitation.user_id = user.id

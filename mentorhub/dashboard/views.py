@@ -1,10 +1,14 @@
 """The start page each person lands on after signing in."""
 
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from mentorhub import policy
-from mentorhub.accounts.models import role_label
+from mentorhub.accounts.models import Role, role_label
+from mentorhub.matching import services as matching
+from mentorhub.programme import services as programme
 
 bp = Blueprint("dashboard", __name__)
 
@@ -13,4 +17,12 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     policy.authorize(policy.can_use_app(current_user))
-    return render_template("dashboard/index.html", role_label=role_label)
+    term = programme.current_term(date.today())
+    context = {"term": term, "role_label": role_label}
+    if current_user.has_role(Role.PUPIL):
+        context["my_match"] = matching.mentor_of(current_user, term)
+    if current_user.has_role(Role.MENTOR):
+        context["my_pupils"] = matching.pupils_of(current_user, term)
+    if current_user.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR):
+        context["linked"] = matching.linked_pupils(current_user, term)
+    return render_template("dashboard/index.html", **context)

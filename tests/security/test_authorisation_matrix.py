@@ -23,6 +23,18 @@ def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
     return {"anonymous": anonymous, **{r: status for r in STAFF_AND_PUPIL}}
 
 
+def only(allowed: dict[str, int]) -> dict[str, int]:
+    """Anonymous is sent to sign in; the named roles get their status; everyone else 403."""
+    return {"anonymous": 302, **{r: 403 for r in STAFF_AND_PUPIL}, **allowed}
+
+
+SCHOOL_STAFF = (Role.HOME_TEACHER.value, Role.SPECIAL_EDUCATOR.value)
+
+
+def school_staff(status: int) -> dict[str, int]:
+    return only({r: status for r in SCHOOL_STAFF})
+
+
 def coordinator_only(status: int = 200) -> dict[str, int]:
     return {
         "anonymous": 302,
@@ -69,6 +81,31 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(302),
     ("/programme/staff/<int:user_id>/reactivate", "POST"): coordinator_only(302),
     ("/programme/invitations/<int:invitation_id>/revoke", "POST"): coordinator_only(302),
+    # identification: school staff nominate, coordinators decide
+    ("/nominations/", "GET"): only({"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
+    ("/nominations/new", "GET"): school_staff(200),
+    ("/nominations/new", "POST"): school_staff(200),
+    ("/nominations/<int:nomination_id>", "GET"): only(
+        {"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}
+    ),
+    ("/nominations/<int:nomination_id>/edit", "GET"): school_staff(200),
+    ("/nominations/<int:nomination_id>/edit", "POST"): school_staff(200),
+    ("/nominations/<int:nomination_id>/answer", "POST"): school_staff(302),
+    ("/nominations/<int:nomination_id>/request-info", "POST"): coordinator_only(302),
+    ("/nominations/<int:nomination_id>/decline", "POST"): coordinator_only(302),
+    ("/nominations/<int:nomination_id>/approve", "POST"): coordinator_only(302),
+    # matching: mentors state offers, coordinators run and adjust
+    ("/matching/", "GET"): coordinator_only(),
+    ("/matching/offer", "GET"): only({"mentor": 200}),
+    ("/matching/offer", "POST"): only({"mentor": 200}),
+    ("/matching/run", "POST"): coordinator_only(302),
+    ("/matching/confirm", "POST"): coordinator_only(302),
+    ("/matching/<int:match_id>/lock", "POST"): coordinator_only(302),
+    ("/matching/<int:match_id>/remove", "POST"): coordinator_only(302),
+    ("/matching/<int:match_id>/move", "GET"): coordinator_only(),
+    ("/matching/<int:match_id>/move", "POST"): coordinator_only(200),
+    ("/notifications/", "GET"): signed_in(200),
+    ("/notifications/read", "POST"): signed_in(302),
 }
 
 # Empty POST bodies exercise access, not the form: a new object gets its field errors (200),
@@ -92,14 +129,27 @@ def test_every_url_rule_has_a_row(app):
 
 
 @pytest.fixture
-def world(app, programme, make_user):
+def world(app, programme, make_user, make_nomination):
     """One object of each kind a URL can name, and a target person to deactivate."""
     from mentorhub.accounts.models import Invitation
     from mentorhub.extensions import db
+    from mentorhub.matching.models import Match
     from mentorhub.timeutil import utcnow
 
     target = make_user(Role.HOME_TEACHER, name="Target Person")
+    nomination_id = make_nomination()
+    pupil, mentor = make_user(Role.PUPIL), make_user(Role.MENTOR)
     with app.app_context():
+        match = Match(
+            term_id=programme["term"],
+            pupil_id=pupil.id,
+            mentor_id=mentor.id,
+            subject_area_id=programme["areas"][0],
+            slot="tue-3",
+        )
+        db.session.add(match)
+        db.session.commit()
+        match_id = match.id
         invitation = Invitation(
             token_hash="x" * 64, email="invited@example.se", roles=["mentor"], expires_at=utcnow()
         )
@@ -112,6 +162,8 @@ def world(app, programme, make_user):
         "term_id": programme["term"],
         "user_id": target.id,
         "invitation_id": invitation_id,
+        "nomination_id": nomination_id,
+        "match_id": match_id,
         "token": "not-a-real-token",
         "path:filename": _STATIC_FILE,
     }
@@ -127,10 +179,13 @@ def _path(rule: str, world: dict) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("rule", "method"), sorted(MATRIX))
-def test_each_role_gets_the_expected_answer(client, make_user, world, rule, method, role):
-    # given someone in this role (or nobody) signed in
+def test_each_role_gets_the_expected_answer(
+    client, make_user, world, programme, rule, method, role
+):
+    # given someone in this role (or nobody) signed in; school staff work at the world's school
     if role != "anonymous":
-        assert login(client, make_user(Role(role))).status_code == 302
+        school = programme["schools"][0] if role in SCHOOL_STAFF else None
+        assert login(client, make_user(Role(role), school=school)).status_code == 302
     # when they ask for the URL
     response = client.open(_path(rule, world), method=method, data={})
     # then the answer is the one the matrix holds

@@ -1,0 +1,1212 @@
+"""The matching engine: pupils to mentors, optimally, with sessions tied to time slots.
+
+Pure Python + numpy + OR-Tools. No Flask, no database: the caller loads rows, builds the frozen
+dataclasses below, calls :func:`solve`, and stores the :class:`Match` rows it gets back.
+
+The model
+---------
+Hard rules (never broken by :func:`solve` or :func:`greedy_baseline`, except by ``locked`` matches,
+which are kept exactly as given):
+
+* the pupil is matched in a subject area that both the pupil has and the mentor takes;
+* the pupil's level in that area lies within the mentor's span ``level_min..level_max``;
+* the session is in a time slot that the pupil and the mentor both have;
+* a mentor takes at most ``capacity`` pupils in total;
+* a mentor holds at most one session per slot. An individual session is one pupil. A group
+  session is 2..``max_group_size`` pupils who all prefer groups, in one subject area, with levels
+  within 1 of each other (max - min <= 1). A pupil who prefers a group may still get an individual
+  session; a pupil who does not prefer groups is never put in a group;
+* ``forbidden`` (pupil, mentor) pairs are never used.
+
+Score of a match (integers, weights in :class:`Weights`, every part reported as a reason with the
+points it added): level points (``level_fit`` minus ``level_off_centre`` per half level between the
+pupil's level and the centre of the mentor's span, floored at 0) + ``shared_slot`` per slot pupil
+and mentor share (at most ``shared_slot_cap`` counted) + ``group_preference`` if the pupil prefers
+groups and is in a group of 2 or more - ``same_school`` (see below).
+
+Objective, lexicographic: first the most pupils assigned, then the highest total score.
+
+How it is solved, and what is exact
+-----------------------------------
+Feasible pairs (subject, level, a shared open slot, not forbidden) are found in bulk with numpy
+(dense pupil x mentor blocks per subject area, slot overlaps by matrix product); the flows below
+are built from numpy arrays with ``add_arcs_with_capacity_and_unit_cost``, never an arc at a time.
+
+Lexicographic costs. In every flow an assigned pupil earns ``B + score`` (cost ``-(B + score)``;
+"unassigned" is an arc to the sink costing 0), with ``B = n * (U - L) + |L| + 1``, where ``n`` is
+the number of pupils in the flow and ``U``, ``L`` the largest and smallest arc score. Then ``k + 1``
+assigned pupils always earn more than ``k`` whatever their scores (``(k+1)(B+L) > k(B+U)`` for
+every ``k < n``), so the integer min-cost optimum is exactly "most pupils, then highest score".
+
+Round 1, stage 1 (exact, a relaxation): SimpleMinCostFlow over pupil -> (mentor, kind) -> mentor
+-> sink. Kind is "group" for a pupil who prefers groups at a mentor with ``max_group_size >= 2``,
+else "individual". Capacities: individual pupils <= the mentor's free slots (each needs a slot of
+their own); group pupils <= free slots * max_group_size (+ room left in locked groups); all <=
+capacity left after locked matches. Group pupils are scored as if they get a group. This is the
+exact optimum of a relaxation of the full model (a flow cannot say "an individual takes a whole
+slot, g group pupils share one", nor which levels can share), so it is an upper bound on what any
+valid assignment can reach: :attr:`Assignment.stage1_bound`.
+
+Round 1, stage 2 (exact per mentor): each mentor's pupils from stage 1 are packed into sessions,
+exactly: most pupils placed, then the highest score (the subject area may switch to another one
+the pair shares if that lets a group form). When no two of the mentor's pupils could share a
+session this is a transversal matroid (pupils to distinct slots), solved exactly by adding pupils
+in score order whenever an augmenting path exists; otherwise a small CP-SAT model (one worker,
+10 s per mentor; :attr:`Assignment.stage2_optimal` turns False if a limit is ever hit). Pupils
+that do not fit are left over.
+
+Rounds 2.. (exact steps, heuristic as a whole): stage 2 has given every mentor slot a type:
+individual, or a group in area ``a`` for levels ``{l, l+1}``, with unused slots individual. Given
+those types the full model *is* a flow: pupil -> (mentor, slot) -> mentor -> sink, with arcs only
+where the pupil fits the slot's type. That typed flow is solved exactly over every pupil not
+locked (so pupils left over are re-offered to other mentors, and others may move to make room),
+and its result is valid as it stands. Stage 2 then re-packs each mentor's new pupils, which may
+merge pupils into groups and free slots, giving new types. The number assigned never goes down
+from one round to the next (each typed flow can reproduce the previous result); rounds stop when
+(assigned, score) no longer improves, or after ``max_rounds``; the best result is returned. The
+result always keeps every hard rule; it is not proven optimal for the full model (choosing the
+slot types is the hard part); the gap to ``stage1_bound`` is the most it can miss by.
+
+Same-school balance. A mentor's pupils should not mostly come from one school. That is not
+linear; its exact convex form (free up to a share, then a cost per pupil, as two parallel arcs
+out of a (mentor, school) node) made the nation-size flow about 7x slower and cannot be combined
+with the (mentor, slot) nodes of the typed flow, which aggregate across schools. So it is not
+optimised: it is applied to the final result, where each new pupil beyond
+``ceil(same_school_share * capacity)`` pupils of one school with one mentor (lowest scores first)
+loses ``same_school`` points, with a ``same_school`` reason part.
+
+``locked`` matches are kept as given (mentor, area, slot, group key) and never re-checked; they use
+their mentor's capacity and slots first; new pupils who prefer groups may join a locked group
+that has room and fits them. Re-running with the previous result's matches locked returns them
+unchanged.
+
+Unassigned reasons, the most specific that applies, checked in this order: no_mentor_for_subject
+(no mentor takes any of the pupil's areas), level_out_of_range (some do, none at this level),
+no_shared_time (some fit subject and level, none shares an open slot), forbidden (every feasible
+pair is forbidden by the caller), did_not_fit_schedule (a feasible mentor still has a place, but
+no session the pupil could join), no_capacity (every feasible mentor is full).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+MIN_LEVEL, MAX_LEVEL = 1, 5
+IND, GRP = 0, 1  # kinds of place
+
+NO_MENTOR_FOR_SUBJECT = "no_mentor_for_subject"
+LEVEL_OUT_OF_RANGE = "level_out_of_range"
+NO_SHARED_TIME = "no_shared_time"
+FORBIDDEN = "forbidden"
+DID_NOT_FIT_SCHEDULE = "did_not_fit_schedule"
+NO_CAPACITY = "no_capacity"
+
+_CHUNK_CELLS = 2_000_000  # pupil x mentor cells per dense numpy block while generating pairs
+_STAGE2_SECONDS = 10.0
+_THREADS = min(4, os.cpu_count() or 1)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """An approved pupil. ``levels`` maps each of the pupil's subject area ids to a level 1..5."""
+
+    id: Hashable
+    school_id: Hashable
+    levels: Mapping[Hashable, int] = field(hash=False)
+    slots: frozenset[Hashable] = frozenset()
+    prefers_group: bool = False
+
+    def __post_init__(self) -> None:
+        levels = dict(self.levels)
+        for area, level in levels.items():
+            if not (isinstance(level, int) and MIN_LEVEL <= level <= MAX_LEVEL):
+                raise ValueError(f"pupil {self.id!r}: level {level!r} in area {area!r} not 1..5")
+        object.__setattr__(self, "levels", MappingProxyType(levels))
+        object.__setattr__(self, "slots", frozenset(self.slots))
+
+
+@dataclass(frozen=True)
+class Mentor:
+    """A mentor: areas taken, level span, total capacity, largest group, free slots."""
+
+    id: Hashable
+    subject_area_ids: frozenset[Hashable]
+    level_min: int
+    level_max: int
+    capacity: int
+    max_group_size: int
+    slots: frozenset[Hashable]
+
+    def __post_init__(self) -> None:
+        if not MIN_LEVEL <= self.level_min <= self.level_max <= MAX_LEVEL:
+            raise ValueError(f"mentor {self.id!r}: level span must be within 1..5")
+        if self.capacity < 0 or self.max_group_size < 1:
+            raise ValueError(f"mentor {self.id!r}: capacity >= 0 and max_group_size >= 1")
+        object.__setattr__(self, "subject_area_ids", frozenset(self.subject_area_ids))
+        object.__setattr__(self, "slots", frozenset(self.slots))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Score weights (integer points). Defaults: level fit matters most, then time flexibility,
+    then groups for those who want them; same-school crowding costs a little."""
+
+    level_fit: int = 20  # pupil's level at the centre of the mentor's span
+    level_off_centre: int = 2  # minus this per half level away from that centre (floor 0)
+    shared_slot: int = 3  # per time slot pupil and mentor share ...
+    shared_slot_cap: int = 3  # ... counting at most this many
+    group_preference: int = 6  # pupil prefers groups and is placed in one
+    same_school: int = 4  # per pupil beyond a mentor's free same-school share (final score only)
+    same_school_share: float = 0.5  # share of a mentor's capacity free for pupils of one school
+
+    def __post_init__(self) -> None:
+        for name in (
+            "level_fit",
+            "level_off_centre",
+            "shared_slot",
+            "shared_slot_cap",
+            "group_preference",
+            "same_school",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer")
+        if not 0.0 <= self.same_school_share <= 1.0:
+            raise ValueError("same_school_share must be within 0..1")
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pupil's match. ``reasons`` are structured parts, each with a ``code`` and the ``points``
+    it added (their sum is ``score``), for the UI to render in the user's language."""
+
+    pupil_id: Hashable
+    mentor_id: Hashable
+    subject_area_id: Hashable
+    slot_id: Hashable
+    group_key: str | None
+    score: int
+    reasons: tuple[Mapping[str, Any], ...] = field(hash=False, compare=False)
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    pupil_id: Hashable
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One outcome per input pupil, in input order."""
+
+    outcomes: tuple[Match | Unassigned, ...]
+    feasible_pairs: int
+    # (assigned, score) of round 1's exact stage-1 relaxation, over the pupils not locked: an upper
+    # bound (lexicographic) on what any valid assignment of those pupils can reach.
+    stage1_bound: tuple[int, int] | None = None
+    rounds: int = 0
+    stage2_optimal: bool = True
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, Match))
+
+    @property
+    def unassigned(self) -> tuple[Unassigned, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, Unassigned))
+
+
+def objective(result: Assignment) -> tuple[int, int]:
+    """(pupils assigned, total score), locked matches included."""
+    matches = result.matches
+    return len(matches), sum(m.score for m in matches)
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def level_points(level: int, lo: int, hi: int, w: Weights) -> int:
+    return max(0, w.level_fit - w.level_off_centre * abs(2 * level - lo - hi))
+
+
+def slot_points(shared: int, w: Weights) -> int:
+    return w.shared_slot * min(shared, w.shared_slot_cap)
+
+
+def stage1_pair_score(pupil: Pupil, mentor: Mentor, w: Weights) -> int | None:
+    """The score stage 1 gives a pair (best area; group points if the pupil prefers groups and the
+    mentor offers them), or None if the pair breaks a pair rule. No locks assumed."""
+    shared = len(pupil.slots & mentor.slots)
+    if not shared:
+        return None
+    best = None
+    for area, level in pupil.levels.items():
+        if area in mentor.subject_area_ids and mentor.level_min <= level <= mentor.level_max:
+            pts = level_points(level, mentor.level_min, mentor.level_max, w)
+            best = pts if best is None else max(best, pts)
+    if best is None:
+        return None
+    grp = pupil.prefers_group and mentor.max_group_size >= 2
+    return best + slot_points(shared, w) + (w.group_preference if grp else 0)
+
+
+def evaluate_pair(
+    pupil: Pupil, mentor: Mentor, w: Weights, *, taken_slots: Iterable[Hashable] = ()
+) -> Match | None:
+    """The pupil as an individual session with this mentor (for a move by hand): best area, first
+    shared slot not in ``taken_slots`` (ordered by ``str``), with score and reasons; None if a pair
+    rule fails or no shared slot is free. Capacity is the caller's to check."""
+    taken = set(taken_slots)
+    free = sorted((pupil.slots & mentor.slots) - taken, key=str)
+    areas = [
+        (level_points(lv, mentor.level_min, mentor.level_max, w), a)
+        for a, lv in pupil.levels.items()
+        if a in mentor.subject_area_ids and mentor.level_min <= lv <= mentor.level_max
+    ]
+    if not free or not areas:
+        return None
+    area = max(areas, key=lambda x: x[0])[1]  # first of the pupil's areas on a tie
+    parts = _match_parts(pupil, mentor, area, 1, None, w)
+    return Match(pupil.id, mentor.id, area, free[0], None, _points(parts), tuple(parts))
+
+
+def same_school_free(mentor: Mentor, w: Weights) -> int:
+    """Pupils of one school a mentor takes before the same-school penalty starts."""
+    return math.ceil(w.same_school_share * mentor.capacity)
+
+
+def _kind(pupil: Pupil, mentor: Mentor) -> int:
+    return GRP if pupil.prefers_group and mentor.max_group_size >= 2 else IND
+
+
+# --- indexing ----------------------------------------------------------------------------------
+
+
+class _Index:
+    """Integer indices and dense numpy arrays for the inputs."""
+
+    def __init__(self, pupils: Sequence[Pupil], mentors: Sequence[Mentor]) -> None:
+        self.pupils = list(pupils)
+        self.mentors = list(mentors)
+        self.p_of = _positions([p.id for p in self.pupils], "pupil")
+        self.m_of = _positions([m.id for m in self.mentors], "mentor")
+        # Areas and slots are numbered in sorted order, so results never depend on set order
+        # (string hashing differs between processes) and "the first free slot" means the earliest.
+        areas = {a for p in self.pupils for a in p.levels}
+        areas |= {a for m in self.mentors for a in m.subject_area_ids}
+        slots = {s for p in self.pupils for s in p.slots} | {
+            s for m in self.mentors for s in m.slots
+        }
+        self.area_of: dict[Hashable, int] = {a: k for k, a in enumerate(_ordered(areas))}
+        self.slot_of: dict[Hashable, int] = {s: k for k, s in enumerate(_ordered(slots))}
+        school_of: dict[Hashable, int] = {}
+        for p in self.pupils:
+            school_of.setdefault(p.school_id, len(school_of))
+        self.slot_ids = list(self.slot_of)
+        self.n_schools = max(1, len(school_of))
+        P, M, A, T = len(self.pupils), len(self.mentors), len(self.area_of), len(self.slot_of)
+        self.P, self.M, self.A, self.T = P, M, A, T
+        self.p_level = np.zeros((P, A), dtype=np.int64)  # 0 = pupil lacks the area
+        self.p_slots = np.zeros((P, T), dtype=bool)
+        self.p_pref = np.zeros(P, dtype=bool)
+        self.p_school = np.zeros(P, dtype=np.int64)
+        self.p_slot_sets: list[frozenset[int]] = []
+        for i, p in enumerate(self.pupils):
+            for a, level in p.levels.items():
+                self.p_level[i, self.area_of[a]] = level
+            ix = [self.slot_of[s] for s in p.slots]
+            self.p_slots[i, ix] = True
+            self.p_slot_sets.append(frozenset(ix))
+            self.p_pref[i] = p.prefers_group
+            self.p_school[i] = school_of[p.school_id]
+        self.m_areas = np.zeros((M, A), dtype=bool)
+        self.m_slots = np.zeros((M, T), dtype=bool)
+        self.m_lo = np.array([m.level_min for m in self.mentors], dtype=np.int64)
+        self.m_hi = np.array([m.level_max for m in self.mentors], dtype=np.int64)
+        self.m_cap = np.array([m.capacity for m in self.mentors], dtype=np.int64)
+        self.m_g = np.array([m.max_group_size for m in self.mentors], dtype=np.int64)
+        self.m_area_sets: list[list[int]] = []
+        self.m_slot_sets: list[frozenset[int]] = []
+        for j, m in enumerate(self.mentors):
+            ax = sorted(self.area_of[a] for a in m.subject_area_ids)
+            self.m_areas[j, ax] = True
+            self.m_area_sets.append(ax)
+            tx = [self.slot_of[s] for s in m.slots]
+            self.m_slots[j, tx] = True
+            self.m_slot_sets.append(frozenset(tx))
+
+    def options(self, i: int, j: int, w: Weights) -> list[tuple[int, int, int]]:
+        """(area, level, level points) for every area the pair could be matched in."""
+        m = self.mentors[j]
+        out = []
+        for a in self.m_area_sets[j]:
+            level = int(self.p_level[i, a])
+            if level and m.level_min <= level <= m.level_max:
+                out.append((a, level, level_points(level, m.level_min, m.level_max, w)))
+        return out
+
+
+def _ordered(ids: Iterable[Hashable]) -> list[Hashable]:
+    try:
+        return sorted(ids)  # type: ignore[type-var]
+    except TypeError:  # mixed types
+        return sorted(ids, key=repr)
+
+
+def _positions(ids: list[Hashable], what: str) -> dict[Hashable, int]:
+    out = {x: k for k, x in enumerate(ids)}
+    if len(out) != len(ids):
+        raise ValueError(f"duplicate {what} ids")
+    return out
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """A pupil with a fixed session: a caller's locked match (or a placement being evaluated)."""
+
+    pupil: int
+    mentor: int
+    area: int
+    slot: int
+    key: str | None  # the caller's group key
+    open: bool  # others who prefer groups may join this session
+
+
+@dataclass
+class _Session:
+    area: int
+    members: list[int]
+    open: bool
+
+
+def _caller_locks(ix: _Index, locked: Iterable[Match]) -> list[_Fixed]:
+    """The caller's locked matches in index terms. A slot or area only a lock names gets an index
+    past the arrays' ends (t >= T, a >= A): it occupies nothing anyone else could use."""
+    out: dict[int, _Fixed] = {}
+    for lock in locked:
+        i = ix.p_of.get(lock.pupil_id)
+        j = ix.m_of.get(lock.mentor_id)
+        if i is None or j is None:
+            raise ValueError(f"locked match {lock!r} names an unknown pupil or mentor")
+        if i in out:
+            raise ValueError(f"pupil {lock.pupil_id!r} is locked twice")
+        a = ix.area_of.setdefault(lock.subject_area_id, len(ix.area_of))
+        if lock.slot_id not in ix.slot_of:
+            ix.slot_of[lock.slot_id] = len(ix.slot_of)
+            ix.slot_ids.append(lock.slot_id)
+        t = ix.slot_of[lock.slot_id]
+        out[i] = _Fixed(i, j, a, t, lock.group_key, open=lock.group_key is not None)
+    return list(out.values())
+
+
+class _Locks:
+    """The caller's locked sessions: who is locked, which slots and places they use, which locked
+    groups have room for more."""
+
+    def __init__(self, ix: _Index, fixed: Iterable[_Fixed]) -> None:
+        self.by_pupil: dict[int, tuple[int, int, int]] = {}  # pupil -> (mentor, area, slot)
+        self.keys: dict[int, str | None] = {}
+        self.sessions: dict[tuple[int, int], _Session] = {}
+        self.per_mentor = np.zeros(ix.M, dtype=np.int64)
+        for f in fixed:
+            self.by_pupil[f.pupil] = (f.mentor, f.area, f.slot)
+            self.keys[f.pupil] = f.key
+            self.per_mentor[f.mentor] += 1
+            s = self.sessions.setdefault((f.mentor, f.slot), _Session(f.area, [], True))
+            s.members.append(f.pupil)
+            s.open = s.open and f.open
+        self.is_locked = np.zeros(ix.P, dtype=bool)
+        self.is_locked[list(self.by_pupil)] = True
+        self.cap_left = np.maximum(0, ix.m_cap - self.per_mentor)
+        # Open slots: free (no session) and joinable (an open group with room and one level
+        # window {low, low+1} holding all its members).
+        self.free = ix.m_slots.copy()
+        self.join = np.zeros_like(ix.m_slots)
+        self.joinable: dict[int, dict[int, tuple[_Session, int]]] = defaultdict(dict)
+        self.spare = np.zeros(ix.M, dtype=np.int64)
+        for (j, t), s in self.sessions.items():
+            if t >= ix.T:
+                continue
+            self.free[j, t] = False
+            room = int(ix.m_g[j]) - len(s.members)
+            if not (s.open and room > 0 and ix.m_slots[j, t] and s.area < ix.A):
+                continue
+            levels = [int(ix.p_level[x, s.area]) for x in s.members]
+            if min(levels) < MIN_LEVEL or max(levels) - min(levels) > 1:
+                continue
+            low = min(min(levels), MAX_LEVEL - 1)
+            self.join[j, t] = True
+            self.joinable[j][t] = (s, low)
+            self.spare[j] += room
+
+
+# --- feasible pairs ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Pairs:
+    """The feasible pairs, sorted by (pupil, mentor), and per-pupil diagnostics."""
+
+    p: np.ndarray  # pupil index (int32, like the next four)
+    m: np.ndarray  # mentor index
+    area: np.ndarray  # the area with the most level points
+    base: np.ndarray  # its level points + slot points
+    slot_pts: np.ndarray
+    kind: np.ndarray  # IND / GRP (int8)
+    keys: np.ndarray  # p * M + m (int64), ascending
+    has_area: np.ndarray  # per pupil: some mentor takes one of the pupil's areas
+    has_level: np.ndarray  # per pupil: some such mentor has the pupil's level in its span
+    n_feasible: np.ndarray  # per pupil: feasible pairs before the caller's forbidden pairs
+    n_allowed: np.ndarray  # per pupil: after them
+
+    def stage1_score(self, w: Weights) -> np.ndarray:
+        return self.base + w.group_preference * self.kind.astype(np.int32)
+
+
+def _feasible_pairs(ix: _Index, locks: _Locks, forbidden: np.ndarray, w: Weights) -> _Pairs:
+    """All pairs of unlocked pupils that meet the pair rules, scored, in bulk: per subject area a
+    dense pupils x mentors block (chunked), level test and shared-slot counts by matrix product.
+    ``forbidden`` holds keys ``pupil * M + mentor``."""
+    P, M = ix.P, ix.M
+    has_area = np.zeros(P, dtype=bool)
+    has_level = np.zeros(P, dtype=bool)
+    any_lock = bool(locks.by_pupil)
+    slots_all = ix.m_slots.astype(np.float32)
+    slots_free = locks.free.astype(np.float32)
+    slots_grp = (locks.free | locks.join).astype(np.float32)
+    p_slots = ix.p_slots.astype(np.float32)
+    found: list[tuple[np.ndarray, ...]] = []
+    for a in range(ix.A):
+        pa = np.nonzero(~locks.is_locked & (ix.p_level[:, a] > 0))[0]
+        ma = np.nonzero(ix.m_areas[:, a])[0]
+        if not pa.size or not ma.size:
+            continue
+        has_area[pa] = True
+        lo, hi = ix.m_lo[ma], ix.m_hi[ma]
+        offers_groups = ix.m_g[ma] >= 2
+        all_t, free_t, grp_t = slots_all[ma].T, slots_free[ma].T, slots_grp[ma].T
+        rows = max(1, _CHUNK_CELLS // ma.size)
+        for start in range(0, pa.size, rows):
+            pc = pa[start : start + rows]
+            lv = ix.p_level[pc, a][:, None]
+            level_ok = (lo <= lv) & (lv <= hi)
+            has_level[pc] |= level_ok.any(axis=1)
+            ps = p_slots[pc]
+            shared = ps @ all_t
+            grp = ix.p_pref[pc][:, None] & offers_groups[None, :]
+            usable = np.where(grp, ps @ grp_t, ps @ free_t) if any_lock else shared
+            r, c = np.nonzero(level_ok & (usable > 0))
+            pi, mi = pc[r], ma[c]
+            level = ix.p_level[pi, a]
+            base = np.maximum(
+                0, w.level_fit - w.level_off_centre * np.abs(2 * level - ix.m_lo[mi] - ix.m_hi[mi])
+            )
+            slot_pts = w.shared_slot * np.minimum(shared[r, c].astype(np.int64), w.shared_slot_cap)
+            found.append(
+                (
+                    pi.astype(np.int32),
+                    mi.astype(np.int32),
+                    np.full(pi.size, a, dtype=np.int32),
+                    (base + slot_pts).astype(np.int32),
+                    slot_pts.astype(np.int32),
+                    grp[r, c].astype(np.int8),
+                )
+            )
+    dtypes = (np.int32, np.int32, np.int32, np.int32, np.int32, np.int8)
+    p, m, area, base, slot_pts, kind = (
+        np.concatenate([f[k] for f in found]) if found else np.zeros(0, dtype=dt)
+        for k, dt in enumerate(dtypes)
+    )
+    del found
+    # A pair feasible in several areas: keep the area with the most points (first area on a tie;
+    # stage 2 may still choose another one to form a group).
+    keys = p.astype(np.int64) * M + m
+    order = np.lexsort((area, -base, keys))
+    keys, first = np.unique(keys[order], return_index=True)
+    pick = order[first]
+    p, m, area, base, slot_pts, kind = (x[pick] for x in (p, m, area, base, slot_pts, kind))
+    n_feasible = np.bincount(p, minlength=P)
+    if forbidden.size:
+        keep = ~np.isin(keys, forbidden)
+        p, m, area, base, slot_pts, kind, keys = (
+            x[keep] for x in (p, m, area, base, slot_pts, kind, keys)
+        )
+    n_allowed = np.bincount(p, minlength=P)
+    return _Pairs(
+        p, m, area, base, slot_pts, kind, keys, has_area, has_level, n_feasible, n_allowed
+    )
+
+
+# --- min-cost flows ------------------------------------------------------------------------------
+
+
+class _Flow:
+    """A min-cost flow built from numpy arrays in bulk. Every pupil with at least one arc has a
+    supply of 1 and an arc to the sink ("unassigned", cost 0); an assignment arc of score ``s``
+    costs ``-(B + s)`` with ``B`` large enough that one more pupil assigned always wins (module
+    docstring)."""
+
+    def __init__(self, sink: int) -> None:
+        self.sink = sink
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def arcs(self, tails, heads, caps, costs) -> None:
+        size = np.broadcast(tails, heads, caps, costs).size
+        self.parts.append(tuple(np.broadcast_to(x, size) for x in (tails, heads, caps, costs)))
+
+    def solve(self, tails: np.ndarray, heads: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Add the pupil arcs (first) with their scores, solve, and return which carry flow."""
+        n_arcs = tails.size
+        if not n_arcs:
+            return np.zeros(0, dtype=bool)
+        supplied = np.unique(tails)
+        n = supplied.size
+        hi, lo = int(scores.max()), int(scores.min())
+        big = n * (hi - lo) + abs(lo) + 1
+        self.arcs(supplied, self.sink, 1, 0)
+        flow = min_cost_flow.SimpleMinCostFlow()
+        flow.add_arcs_with_capacity_and_unit_cost(
+            tails.astype(np.int32, copy=False),
+            heads.astype(np.int32, copy=False),
+            np.ones(n_arcs, dtype=np.int64),
+            -(big + scores.astype(np.int64)),
+        )
+        for part in self.parts:
+            flow.add_arcs_with_capacity_and_unit_cost(
+                *(
+                    np.ascontiguousarray(x, dtype=dt)
+                    for x, dt in zip(part, _ARC_DTYPES, strict=True)
+                )
+            )
+        flow.set_nodes_supplies(
+            np.append(supplied, self.sink).astype(np.int32),
+            np.append(np.ones(n, dtype=np.int64), -n),
+        )
+        status = flow.solve()
+        if status != flow.OPTIMAL:
+            raise RuntimeError(f"min-cost flow failed with status {status}")
+        return flow.flows(np.arange(n_arcs, dtype=np.int32)) > 0
+
+
+_ARC_DTYPES = (np.int32, np.int32, np.int64, np.int64)
+
+
+def _relaxed_flow(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> np.ndarray:
+    """Stage 1: pupil -> (mentor, kind) -> mentor -> sink. Exact max-count-then-max-score over
+    the pair rules, capacity, individual pupils <= free slots and group pupils <= free slots *
+    max_group_size + room in locked groups. Returns the chosen pair indices."""
+    P, M = ix.P, ix.M
+    base_k, base_m = P, P + 2 * M
+    flow = _Flow(sink=base_m + M)
+    n_free = locks.free.sum(axis=1)
+    kind_cap = np.empty(2 * M, dtype=np.int64)
+    kind_cap[0::2] = np.minimum(locks.cap_left, n_free)
+    kind_cap[1::2] = np.minimum(locks.cap_left, n_free * ix.m_g + locks.spare)
+    flow.arcs(base_k + np.arange(2 * M), base_m + np.arange(2 * M) // 2, kind_cap, 0)
+    flow.arcs(base_m + np.arange(M), flow.sink, locks.cap_left, 0)
+    used = flow.solve(pairs.p, base_k + 2 * pairs.m + pairs.kind, pairs.stage1_score(w))
+    return np.nonzero(used)[0]
+
+
+@dataclass
+class _Typing:
+    """A session type for every mentor slot: -1 none (used by a locked session, or not the
+    mentor's), IND (one pupil), GRP (pupils who prefer groups, in ``area``, levels within
+    ``low..low+1``); ``cap`` is how many more pupils it takes."""
+
+    kind: np.ndarray  # (M, T)
+    area: np.ndarray
+    low: np.ndarray
+    cap: np.ndarray
+
+    @classmethod
+    def initial(cls, ix: _Index, locks: _Locks) -> _Typing:
+        kind = np.where(locks.free, IND, -1)
+        area, low = np.zeros((ix.M, ix.T), np.int64), np.zeros((ix.M, ix.T), np.int64)
+        cap = locks.free.astype(np.int64)
+        for j, sessions in locks.joinable.items():
+            for t, (s, lo) in sessions.items():
+                kind[j, t], area[j, t], low[j, t] = GRP, s.area, lo
+                cap[j, t] = ix.m_g[j] - len(s.members)
+        return cls(kind, area, low, cap)
+
+    def with_groups(self, ix: _Index, packings: dict[int, _Packing]) -> _Typing:
+        """This typing with the group sessions stage 2 formed in free slots."""
+        out = _Typing(self.kind.copy(), self.area.copy(), self.low.copy(), self.cap.copy())
+        for j, packing in packings.items():
+            for t, (a, low) in packing.groups.items():
+                if out.kind[j, t] == IND:
+                    out.kind[j, t], out.area[j, t], out.low[j, t] = GRP, a, low
+                    out.cap[j, t] = ix.m_g[j]
+        return out
+
+
+def _typed_flow(
+    ix: _Index, locks: _Locks, pairs: _Pairs, typing: _Typing, w: Weights
+) -> dict[int, tuple[int, int, int]]:
+    """Exact max-count-then-max-score assignment of pupils to typed mentor slots:
+    pupil -> (mentor, slot) -> mentor -> sink. Given the typing this is the whole model, so every
+    result is valid as it stands. Returns pupil -> (mentor, area, slot)."""
+    if not pairs.p.size:
+        return {}
+    P, M, T = ix.P, ix.M, ix.T
+    base_m = P + M * T
+    flow = _Flow(sink=base_m + M)
+    flow.arcs(P + np.arange(M * T), base_m + np.arange(M * T) // T, typing.cap.ravel(), 0)
+    flow.arcs(base_m + np.arange(M), flow.sink, locks.cap_left, 0)
+    tails, heads, scores = [], [], []
+    wants_group = pairs.kind == GRP
+    for t in range(T):
+        kind_t = np.ascontiguousarray(typing.kind[:, t])[pairs.m]
+        here = np.ascontiguousarray(ix.p_slots[:, t])[pairs.p] & (kind_t >= 0)
+        ind = np.nonzero(here & (kind_t == IND))[0]
+        tails.append(pairs.p[ind])
+        heads.append(P + pairs.m[ind] * T + t)
+        scores.append(pairs.base[ind])
+        k = np.nonzero(here & (kind_t == GRP) & wants_group)[0]
+        pp, pm = pairs.p[k], pairs.m[k]
+        a, low = typing.area[pm, t], typing.low[pm, t]
+        lv = ix.p_level[pp, a]
+        lo, hi = ix.m_lo[pm], ix.m_hi[pm]
+        ok = (lv >= low) & (lv <= low + 1) & (lv >= lo) & (lv <= hi)
+        k, pp, pm, lv, lo, hi = k[ok], pp[ok], pm[ok], lv[ok], lo[ok], hi[ok]
+        score = np.maximum(0, w.level_fit - w.level_off_centre * np.abs(2 * lv - lo - hi))
+        tails.append(pp)
+        heads.append(P + pm * T + t)
+        scores.append(score + pairs.slot_pts[k] + w.group_preference)
+    tails_a = np.concatenate(tails).astype(np.int32)
+    heads_a = np.concatenate(heads).astype(np.int32)
+    scores_a = np.concatenate(scores).astype(np.int32)
+    del tails, heads, scores
+    used = flow.solve(tails_a, heads_a, scores_a)
+    pupil, node = tails_a[used].astype(np.int64), heads_a[used].astype(np.int64) - P
+    del tails_a, heads_a, scores_a
+    mentor, slot = node // T, node % T
+    best_area = pairs.area[np.searchsorted(pairs.keys, pupil * M + mentor)]
+    area = np.where(typing.kind[mentor, slot] == GRP, typing.area[mentor, slot], best_area)
+    return {
+        i: (j, a, t)
+        for i, j, a, t in zip(
+            pupil.tolist(), mentor.tolist(), area.tolist(), slot.tolist(), strict=True
+        )
+    }
+
+
+# --- stage 2: sessions per mentor ----------------------------------------------------------------
+
+
+@dataclass
+class _Packing:
+    placed: dict[int, tuple[int, int]]  # pupil -> (slot, area)
+    dropped: list[int]
+    groups: dict[int, tuple[int, int]] = field(default_factory=dict)  # slot -> (area, low)
+    optimal: bool = True
+
+
+@dataclass
+class _Info:
+    """What stage 2 needs about one of the mentor's pupils."""
+
+    opts: list[tuple[int, int, int]]  # (area, level, level points)
+    slot_pts: int
+    grp: bool  # may be placed in a group
+    free_slots: list[int]  # shared slots with no session yet
+    join_slots: list[int]  # shared slots holding a locked group with room
+    best: tuple[int, int, int]  # the option with the most level points
+
+
+def _pack_sessions(
+    ix: _Index,
+    locks: _Locks,
+    j: int,
+    group: list[int],
+    w: Weights,
+    current: dict[int, tuple[int, int]] | None = None,
+) -> _Packing:
+    """Stage 2: exactly place one mentor's pupils into sessions, most pupils first, then the
+    highest score (level + slot + group points). ``current`` is a valid placement of all of them
+    (pupil -> (slot, area)), if one is known: it is returned as it is when it already reaches the
+    upper bound below, which proves it optimal."""
+    m = ix.mentors[j]
+    free = frozenset(np.nonzero(locks.free[j])[0].tolist())
+    joinable = locks.joinable.get(j, {})
+    info: dict[int, _Info] = {}
+    for i in group:
+        shared = ix.p_slot_sets[i] & ix.m_slot_sets[j]
+        opts = ix.options(i, j, w)
+        info[i] = _Info(
+            opts=opts,
+            slot_pts=slot_points(len(shared), w),
+            grp=_kind(ix.pupils[i], m) == GRP,
+            free_slots=sorted(shared & free),
+            join_slots=sorted(t for t in shared if t in joinable),
+            best=max(opts, key=lambda o: o[2]),
+        )
+
+    def can_join(i: int, t: int) -> bool:
+        s, low = joinable[t]
+        return any(a == s.area and low <= lv <= low + 1 for a, lv, _ in info[i].opts)
+
+    def can_pair(x: int, y: int) -> bool:
+        return bool(set(info[x].free_slots) & set(info[y].free_slots)) and any(
+            a1 == a2 and abs(l1 - l2) <= 1
+            for a1, l1, _ in info[x].opts
+            for a2, l2, _ in info[y].opts
+        )
+
+    grp = [i for i in group if info[i].grp]
+    could_group = {i for i in grp if any(can_join(i, t) for t in info[i].join_slots)}
+    for n, x in enumerate(grp):
+        for y in grp[n + 1 :]:
+            if can_pair(x, y):
+                could_group |= {x, y}
+    if not could_group:
+        return _pack_individuals(group, info)
+    if current is not None:
+        # Everyone placed, each at their best level points, and a group for everyone who could
+        # have one: nothing can score more.
+        bound = sum(info[i].best[2] + info[i].slot_pts for i in group)
+        bound += w.group_preference * len(could_group)
+        size: dict[int, int] = defaultdict(int)
+        for t, _a in current.values():
+            size[t] += 1
+        for t, (s, _low) in joinable.items():
+            size[t] += len(s.members)
+        score = 0
+        for i, (t, a) in current.items():
+            score += next(pts for aa, _lv, pts in info[i].opts if aa == a) + info[i].slot_pts
+            score += w.group_preference * (info[i].grp and size[t] >= 2)
+        if score == bound:
+            return _Packing(dict(current), [], _groups_of(ix, current, joinable))
+    packing = _pack_cp_sat(group, info, joinable, w, m.max_group_size)
+    if current is not None and packing.dropped:  # only if CP-SAT hit its time limit
+        return _Packing(dict(current), [], _groups_of(ix, current, joinable), optimal=False)
+    return packing
+
+
+def _groups_of(
+    ix: _Index, placed: dict[int, tuple[int, int]], joinable: dict
+) -> dict[int, tuple[int, int]]:
+    """The group sessions (2+ pupils) of a placement in free slots: slot -> (area, low)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, (t, _a) in placed.items():
+        members[t].append(i)
+    out = {}
+    for t, ms in members.items():
+        if len(ms) >= 2 and t not in joinable:
+            a = placed[ms[0]][1]
+            out[t] = (a, min(min(int(ix.p_level[i, a]) for i in ms), MAX_LEVEL - 1))
+    return out
+
+
+def _pack_individuals(group: list[int], info: dict[int, _Info]) -> _Packing:
+    """Individual sessions only: pupils to distinct slots. The placeable sets form a transversal
+    matroid, so adding pupils in descending score order whenever an augmenting path exists gives a
+    maximum-size set of maximum total score."""
+    order = sorted(group, key=lambda i: -info[i].best[2])
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for t in info[i].free_slots:
+            if t not in seen:
+                seen.add(t)
+                if t not in owner or augment(owner[t], seen):
+                    owner[t] = i
+                    return True
+        return False
+
+    dropped = [i for i in order if not augment(i, set())]
+    placed = {i: (t, info[i].best[0]) for t, i in owner.items()}
+    return _Packing(placed, dropped)
+
+
+def _pack_cp_sat(
+    group: list[int],
+    info: dict[int, _Info],
+    joinable: dict[int, tuple[_Session, int]],
+    w: Weights,
+    g: int,
+) -> _Packing:
+    """The general case, as a small CP-SAT model. Per slot at most one session: an individual
+    one, or a group for one (area, level window {low, low+1}) with 2..g pupils (a locked group
+    with room takes new members up to g in total)."""
+    model = cp_model.CpModel()
+    # Every pupil's choices: (variable, slot, area, points, group window or None).
+    choices: dict[int, list[tuple[Any, int, int, int, int | None]]] = defaultdict(list)
+    sessions_at: dict[int, list[Any]] = defaultdict(list)  # slot -> session-type variables
+
+    individual_at: dict[int, list[Any]] = defaultdict(list)
+    for i in group:
+        a, _lv, pts = info[i].best
+        for t in info[i].free_slots:
+            x = model.new_bool_var(f"ind_{i}_{t}")
+            choices[i].append((x, t, a, pts + info[i].slot_pts, None))
+            individual_at[t].append(x)
+    for t, xs in individual_at.items():
+        used = model.new_bool_var(f"ind_{t}")
+        model.add(sum(xs) <= used)
+        sessions_at[t].append(used)
+
+    candidates: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+    for i in group:
+        if not info[i].grp:
+            continue
+        for a, lv, pts in info[i].opts:
+            for low in {max(MIN_LEVEL, lv - 1), min(lv, MAX_LEVEL - 1)}:
+                for t in info[i].free_slots:
+                    candidates[(t, a, low)].append((i, pts))
+            for t in info[i].join_slots:
+                s, low = joinable[t]
+                if a == s.area and low <= lv <= low + 1:
+                    candidates[(t, a, low)].append((i, pts))
+    for (t, a, low), members in candidates.items():
+        locked_group = t in joinable
+        if not locked_group and len(members) < 2:
+            continue
+        y = model.new_bool_var(f"grp_{t}_{a}_{low}")
+        xs = []
+        for i, pts in members:
+            x = model.new_bool_var(f"grp_{i}_{t}_{a}_{low}")
+            choices[i].append((x, t, a, pts + info[i].slot_pts + w.group_preference, low))
+            xs.append(x)
+        if locked_group:
+            model.add(sum(xs) <= (g - len(joinable[t][0].members)) * y)
+        else:
+            model.add(sum(xs) <= g * y)
+            model.add(sum(xs) >= 2 * y)
+        sessions_at[t].append(y)
+    for ys in sessions_at.values():
+        model.add(sum(ys) <= 1)
+
+    # Lexicographic: one more pupil placed outweighs any score difference.
+    big = 1 + sum(info[i].best[2] + info[i].slot_pts + w.group_preference for i in group)
+    terms = []
+    for i in group:
+        model.add(sum(c[0] for c in choices[i]) <= 1)
+        terms += [(big + c[3]) * c[0] for c in choices[i]]
+    model.maximize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False  # twice as fast on these tiny models
+    solver.parameters.max_time_in_seconds = _STAGE2_SECONDS
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Packing({}, list(group), optimal=False)
+    placed, groups = {}, {}
+    for i in group:
+        for x, t, a, _pts, low in choices[i]:
+            if solver.boolean_value(x):
+                placed[i] = (t, a)
+                if low is not None and t not in joinable:
+                    groups[t] = (a, low)
+    dropped = [i for i in group if i not in placed]
+    return _Packing(placed, dropped, groups, optimal=status == cp_model.OPTIMAL)
+
+
+def _pack_all(
+    ix: _Index,
+    locks: _Locks,
+    placed: dict[int, tuple[int, int, int]],
+    w: Weights,
+    cache: dict[tuple[int, tuple[int, ...]], _Packing],
+    valid: bool,
+) -> dict[int, _Packing]:
+    """Stage 2 for every mentor with pupils in ``placed`` (pupil -> (mentor, area, slot)), which
+    is a valid placement if ``valid``. CP-SAT releases the GIL, so mentors run on a few threads;
+    results do not depend on the order (one worker per model, deterministic)."""
+    by_mentor: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for i, (j, a, t) in placed.items():
+        by_mentor[j][i] = (t, a)
+    keys = {j: (j, tuple(sorted(cur))) for j, cur in by_mentor.items()}
+    todo = [j for j, key in keys.items() if key not in cache]
+
+    def pack(j: int) -> _Packing:
+        current = by_mentor[j] if valid else None
+        return _pack_sessions(ix, locks, j, list(keys[j][1]), w, current)
+
+    with ThreadPoolExecutor(_THREADS) as pool:
+        for j, packing in zip(todo, pool.map(pack, todo), strict=True):
+            cache[keys[j]] = packing
+    return {j: cache[key] for j, key in keys.items()}
+
+
+def _placement(packings: dict[int, _Packing]) -> dict[int, tuple[int, int, int]]:
+    return {i: (j, a, t) for j, pk in packings.items() for i, (t, a) in pk.placed.items()}
+
+
+def _value(
+    ix: _Index, locks: _Locks, placed: dict[int, tuple[int, int, int]], w: Weights
+) -> tuple[int, int]:
+    """(pupils placed, score) of new placements, group points only for real groups (2+)."""
+    size: dict[tuple[int, int], int] = defaultdict(int)
+    for j, _a, t in (*placed.values(), *locks.by_pupil.values()):
+        size[(j, t)] += 1
+    score = 0
+    for i, (j, a, t) in placed.items():
+        m = ix.mentors[j]
+        score += level_points(int(ix.p_level[i, a]), m.level_min, m.level_max, w)
+        score += slot_points(len(ix.p_slot_sets[i] & ix.m_slot_sets[j]), w)
+        if ix.p_pref[i] and size[(j, t)] >= 2:
+            score += w.group_preference
+    return len(placed), score
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def _outcomes(
+    ix: _Index,
+    locks: _Locks,
+    placed: dict[int, tuple[int, int, int]],  # new pupil -> (mentor, area, slot)
+    reasons: dict[int, str],  # unassigned pupil -> reason code
+    w: Weights,
+) -> tuple[Match | Unassigned, ...]:
+    """Matches with scores and reason parts, from the final placement (new and locked)."""
+    area_ids = list(ix.area_of)
+    where = {**placed, **locks.by_pupil}
+    sessions: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (j, _a, t) in where.items():
+        sessions[(j, t)].append(i)
+
+    parts: dict[int, list[dict[str, Any]]] = {}
+    keys: dict[int, str | None] = {}
+    for (j, t), members in sessions.items():
+        m = ix.mentors[j]
+        key = next((locks.keys[i] for i in members if locks.keys.get(i)), None)
+        if key is None and len(members) >= 2:
+            key = f"{m.id}@{ix.slot_ids[t]}"
+        for i in members:
+            parts[i] = _match_parts(ix.pupils[i], m, area_ids[where[i][1]], len(members), key, w)
+            if i in locks.by_pupil:
+                parts[i].append({"code": "locked", "points": 0})
+            keys[i] = key
+
+    # Same-school balance, on the final result: new pupils beyond a mentor's free share from one
+    # school (locked pupils count towards the share but are never penalised).
+    if w.same_school:
+        crowd: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, (j, _a, _t) in where.items():
+            crowd[(j, int(ix.p_school[i]))].append(i)
+        for (j, _s), members in crowd.items():
+            free = same_school_free(ix.mentors[j], w)
+            new = [i for i in members if i not in locks.by_pupil]
+            excess = min(len(new), len(members) - free)
+            ranked = sorted(new, key=lambda i: (_points(parts[i]), -i))
+            for i in ranked[: max(0, excess)]:
+                parts[i].append(
+                    {
+                        "code": "same_school",
+                        "school_pupils": len(members),
+                        "free_up_to": free,
+                        "points": -w.same_school,
+                    }
+                )
+
+    out: list[Match | Unassigned] = []
+    for i, p in enumerate(ix.pupils):
+        if i not in where:
+            out.append(Unassigned(p.id, reasons[i]))
+            continue
+        j, a, t = where[i]
+        out.append(
+            Match(
+                pupil_id=p.id,
+                mentor_id=ix.mentors[j].id,
+                subject_area_id=area_ids[a],
+                slot_id=ix.slot_ids[t],
+                group_key=keys[i],
+                score=_points(parts[i]),
+                reasons=tuple(parts[i]),
+                locked=i in locks.by_pupil,
+            )
+        )
+    return tuple(out)
+
+
+def _points(parts: list[dict[str, Any]]) -> int:
+    return sum(x["points"] for x in parts)
+
+
+def _match_parts(
+    p: Pupil, m: Mentor, area_id: Hashable, size: int, key: str | None, w: Weights
+) -> list[dict[str, Any]]:
+    level = p.levels.get(area_id)
+    shared = len(p.slots & m.slots)
+    span = {"level": level, "min": m.level_min, "max": m.level_max}
+    out: list[dict[str, Any]] = [{"code": "subject_area", "subject_area_id": area_id, "points": 0}]
+    if level is not None and m.level_min <= level <= m.level_max:
+        pts = level_points(level, m.level_min, m.level_max, w)
+        out.append({"code": "level_in_range", **span, "points": pts})
+    else:  # only a locked match can be here
+        out.append({"code": "level_outside_range", **span, "points": 0})
+    out.append({"code": "shared_slots", "count": shared, "points": slot_points(shared, w)})
+    if key is not None:
+        grouped = p.prefers_group and size >= 2
+        out.append({"code": "group", "size": size, "points": w.group_preference * grouped})
+    else:
+        out.append({"code": "individual_session", "prefers_group": p.prefers_group, "points": 0})
+    return out
+
+
+def _reasons(
+    ix: _Index, pairs: _Pairs, placed: Iterable[int], locks: _Locks, room: np.ndarray
+) -> dict[int, str]:
+    """Why each pupil left over is unassigned: the first cascade step that applies. ``room``
+    marks mentors with a place left at the end: a pupil with such a mentor among its feasible
+    ones was held back by time (sessions), else by capacity."""
+    near_room = np.bincount(pairs.p, weights=room[pairs.m], minlength=ix.P) > 0
+    out = {}
+    done = set(placed) | set(locks.by_pupil)
+    for i in range(ix.P):
+        if i in done:
+            continue
+        if not pairs.has_area[i]:
+            out[i] = NO_MENTOR_FOR_SUBJECT
+        elif not pairs.has_level[i]:
+            out[i] = LEVEL_OUT_OF_RANGE
+        elif not pairs.n_feasible[i]:
+            out[i] = NO_SHARED_TIME
+        elif not pairs.n_allowed[i]:
+            out[i] = FORBIDDEN
+        else:
+            out[i] = DID_NOT_FIT_SCHEDULE if near_room[i] else NO_CAPACITY
+    return out
+
+
+# --- public entry points -----------------------------------------------------------------------
+
+
+def solve(
+    pupils: Sequence[Pupil],
+    mentors: Sequence[Mentor],
+    weights: Weights = Weights(),
+    *,
+    locked: Iterable[Match] = (),
+    forbidden: Iterable[tuple[Hashable, Hashable]] = (),
+    max_rounds: int = 4,
+) -> Assignment:
+    """Match pupils to mentors: most pupils first, then the highest total score (the module
+    docstring says what is exact). ``locked`` matches (e.g. confirmed ones) are kept as they are;
+    ``forbidden`` holds (pupil_id, mentor_id) pairs never to use; ``max_rounds`` bounds round 1
+    plus the typed-flow rounds."""
+    ix = _Index(pupils, mentors)
+    locks = _Locks(ix, _caller_locks(ix, locked))
+    banned = [ix.p_of[p] * ix.M + ix.m_of[m] for p, m in forbidden if p in ix.p_of and m in ix.m_of]
+    pairs = _feasible_pairs(ix, locks, np.array(banned, dtype=np.int64), weights)
+    cache: dict[tuple[int, tuple[int, ...]], _Packing] = {}
+
+    # Round 1: the exact relaxation (the bound), then exact session packing per mentor.
+    chosen = _relaxed_flow(ix, locks, pairs, weights)
+    bound = (int(chosen.size), int(pairs.stage1_score(weights)[chosen].sum()))
+    # Stage 1 says only which mentor: area and slot are stage 2's to choose.
+    stage1 = {
+        i: (j, -1, -1)
+        for i, j in zip(pairs.p[chosen].tolist(), pairs.m[chosen].tolist(), strict=True)
+    }
+    packings = _pack_all(ix, locks, stage1, weights, cache, valid=False)
+    best = _placement(packings)
+    best_value = _value(ix, locks, best, weights)
+    base_typing = _Typing.initial(ix, locks)
+    typing = base_typing.with_groups(ix, packings)
+
+    # Later rounds: the exact typed flow over everyone, then re-packing to re-type the slots.
+    rounds = 1
+    while rounds < max_rounds:
+        rounds += 1
+        flowed = _typed_flow(ix, locks, pairs, typing, weights)
+        packings = _pack_all(ix, locks, flowed, weights, cache, valid=True)
+        placed = _placement(packings)
+        value = _value(ix, locks, placed, weights)
+        if value <= best_value:
+            break
+        best, best_value = placed, value
+        typing = base_typing.with_groups(ix, packings)
+
+    taken = locks.per_mentor + np.bincount(
+        np.array([j for j, _a, _t in best.values()], dtype=np.int64), minlength=ix.M
+    )
+    room = (ix.m_cap > taken).astype(np.float64)
+    return Assignment(
+        outcomes=_outcomes(ix, locks, best, _reasons(ix, pairs, best, locks, room), weights),
+        feasible_pairs=int(pairs.p.size),
+        stage1_bound=bound,
+        rounds=rounds,
+        stage2_optimal=all(pk.optimal for pk in cache.values()),
+    )
+
+
+def greedy_baseline(
+    pupils: Sequence[Pupil], mentors: Sequence[Mentor], weights: Weights = Weights()
+) -> Assignment:
+    """Plain greedy, for comparison: each pupil in input order takes the best-scoring feasible
+    mentor that still has a place and a session that fits them (joining a compatible group if it
+    prefers groups, else opening a session in the first free shared slot)."""
+    ix = _Index(pupils, mentors)
+    locks = _Locks(ix, ())
+    pairs = _feasible_pairs(ix, locks, np.zeros(0, dtype=np.int64), weights)
+    order = np.lexsort((pairs.m, -pairs.stage1_score(weights), pairs.p))
+    starts = np.searchsorted(pairs.p[order], np.arange(ix.P + 1)).tolist()
+    cand_m = pairs.m[order].tolist()
+    count = [0] * ix.M
+    caps = ix.m_cap.tolist()
+    sessions: dict[tuple[int, int], tuple[int, list[int], bool]] = {}  # -> (area, members, open)
+    placed: dict[int, tuple[int, int, int]] = {}
+    for i in range(ix.P):
+        for j in cand_m[starts[i] : starts[i + 1]]:
+            if count[j] >= caps[j]:
+                continue
+            spot = _greedy_spot(ix, i, j, sessions, weights)
+            if spot is None:
+                continue
+            t, a = spot
+            if (j, t) in sessions:
+                sessions[(j, t)][1].append(i)
+            else:
+                sessions[(j, t)] = (a, [i], _kind(ix.pupils[i], ix.mentors[j]) == GRP)
+            placed[i] = (j, a, t)
+            count[j] += 1
+            break
+    room = (np.array(count) < ix.m_cap).astype(np.float64)
+    return Assignment(
+        outcomes=_outcomes(ix, locks, placed, _reasons(ix, pairs, placed, locks, room), weights),
+        feasible_pairs=int(pairs.p.size),
+    )
+
+
+def _greedy_spot(ix: _Index, i: int, j: int, sessions: dict, w: Weights) -> tuple[int, int] | None:
+    """Where pupil i could sit with mentor j now: (slot, area) or None."""
+    opts = ix.options(i, j, w)
+    shared = sorted(ix.p_slot_sets[i] & ix.m_slot_sets[j])
+    if _kind(ix.pupils[i], ix.mentors[j]) == GRP:
+        g = ix.mentors[j].max_group_size
+        for t in shared:
+            s = sessions.get((j, t))
+            if s is None or not s[2] or len(s[1]) >= g:
+                continue
+            levels = [int(ix.p_level[x, s[0]]) for x in s[1]]
+            for a, lv, _pts in opts:
+                if a == s[0] and max([*levels, lv]) - min([*levels, lv]) <= 1:
+                    return t, a
+    best = max(opts, key=lambda o: o[2])
+    for t in shared:
+        if (j, t) not in sessions:
+            return t, best[0]
+    return None

@@ -1,0 +1,115 @@
+"""What mentors offer per term, and the matches a coordinator runs, adjusts and confirms."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentorhub.extensions import db
+from mentorhub.timeutil import utcnow
+
+
+class MentorOffer(db.Model):
+    """A mentor's offer for one term: areas, level span, capacity, group size, free times."""
+
+    __tablename__ = "mentor_offers"
+    __table_args__ = (
+        sa.UniqueConstraint("mentor_id", "term_id", name="uq_mentor_offers_mentor_term"),
+        sa.CheckConstraint("level_min <= level_max", name="level_span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    term_id: Mapped[int] = mapped_column(sa.ForeignKey("terms.id"), index=True)
+    level_min: Mapped[int] = mapped_column(default=1)
+    level_max: Mapped[int] = mapped_column(default=5)
+    capacity: Mapped[int] = mapped_column(default=6)
+    max_group_size: Mapped[int] = mapped_column(default=4)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    mentor = relationship("User", lazy="joined")
+    subjects: Mapped[list[MentorOfferSubject]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    slots: Mapped[list[MentorOfferSlot]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def subject_area_ids(self) -> list[int]:
+        return sorted(s.subject_area_id for s in self.subjects)
+
+    @property
+    def slot_ids(self) -> list[str]:
+        return sorted(s.slot for s in self.slots)
+
+
+class MentorOfferSubject(db.Model):
+    __tablename__ = "mentor_offer_subjects"
+
+    offer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mentor_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_area_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subject_areas.id"), primary_key=True
+    )
+
+
+class MentorOfferSlot(db.Model):
+    __tablename__ = "mentor_offer_slots"
+
+    offer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mentor_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+
+
+class MatchStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+
+
+class Match(db.Model):
+    """A pupil's mentor for a term. Proposed by a run; kept as it is once confirmed or locked."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        sa.UniqueConstraint("term_id", "pupil_id", name="uq_matches_term_pupil"),
+        sa.Index("ix_matches_mentor_term", "mentor_id", "term_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(sa.ForeignKey("terms.id"))
+    pupil_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    subject_area_id: Mapped[int] = mapped_column(sa.ForeignKey("subject_areas.id"))
+    slot: Mapped[str | None] = mapped_column(sa.String(8))
+    group_key: Mapped[str | None] = mapped_column(sa.String(60))
+    score: Mapped[int] = mapped_column(default=0)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(sa.String(20), default=MatchStatus.PROPOSED.value)
+    locked: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    pupil = relationship("User", foreign_keys=[pupil_id], lazy="joined")
+    mentor = relationship("User", foreign_keys=[mentor_id], lazy="joined")
+    subject_area = relationship("SubjectArea", lazy="joined")
+
+
+class MatchingRun(db.Model):
+    """One run of the engine: who ran it, and the pupils it could not place, with why."""
+
+    __tablename__ = "matching_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(sa.ForeignKey("terms.id"), index=True)
+    run_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned: Mapped[int] = mapped_column(default=0)
+    total_score: Mapped[int] = mapped_column(default=0)
+    unassigned: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

@@ -1,0 +1,373 @@
+"""Matching (journey 3) around the pure engine: load pupils and offers, run, store, adjust,
+confirm and notify.
+
+Confirmed and locked matches are handed to the engine as fixed, so re-running is stable for pupils
+already working with a mentor and only places the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from mentorhub import audit
+from mentorhub.accounts.models import User
+from mentorhub.errors import DomainError
+from mentorhub.extensions import db
+from mentorhub.matching import engine
+from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer
+from mentorhub.matching.offers import offers
+from mentorhub.nominations.models import Nomination, Status
+from mentorhub.notifications import services as notifications
+from mentorhub.programme.models import Term
+from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink
+from mentorhub.timeutil import utcnow
+
+
+def _approved_pupil_ids(term: Term) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Nomination.pupil_id)
+            .join(User, User.id == Nomination.pupil_id)
+            .where(
+                Nomination.term_id == term.id,
+                Nomination.status == Status.APPROVED.value,
+                User.active.is_(True),
+            )
+        )
+    )
+
+
+def _engine_pupils(pupil_ids: list[int]) -> dict[int, engine.Pupil]:
+    """Every pupil's levels, times and preference, in three queries whatever their number."""
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in db.session.scalars(sa.select(PupilLevel).where(PupilLevel.pupil_id.in_(pupil_ids))):
+        levels[row.pupil_id][row.subject_area_id] = row.level
+    slots: dict[int, list[str]] = defaultdict(list)
+    for row in db.session.scalars(sa.select(PupilSlot).where(PupilSlot.pupil_id.in_(pupil_ids))):
+        slots[row.pupil_id].append(row.slot)
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            sa.select(PupilProfile).where(PupilProfile.user_id.in_(pupil_ids))
+        )
+    }
+    schools = dict(
+        db.session.execute(sa.select(User.id, User.school_id).where(User.id.in_(pupil_ids))).all()
+    )
+    return {
+        pid: engine.Pupil(
+            id=pid,
+            school_id=schools.get(pid) or 0,
+            levels=dict(levels[pid]),
+            slots=frozenset(slots[pid]),
+            prefers_group=bool(profiles[pid].prefers_group) if pid in profiles else False,
+        )
+        for pid in pupil_ids
+    }
+
+
+def _engine_mentor(offer: MentorOffer) -> engine.Mentor:
+    return engine.Mentor(
+        id=offer.mentor_id,
+        subject_area_ids=frozenset(offer.subject_area_ids),
+        level_min=offer.level_min,
+        level_max=offer.level_max,
+        capacity=offer.capacity,
+        max_group_size=offer.max_group_size,
+        slots=frozenset(offer.slot_ids),
+    )
+
+
+def _term_matches(term: Term) -> list[Match]:
+    return list(db.session.scalars(sa.select(Match).where(Match.term_id == term.id)))
+
+
+def _fixed(match: Match) -> bool:
+    return match.locked or match.status == MatchStatus.CONFIRMED.value
+
+
+def run(actor: User, term: Term) -> MatchingRun:
+    """Run the engine for the term: keep confirmed and locked matches, replace proposals."""
+    pupil_ids = _approved_pupil_ids(term)
+    pupils = _engine_pupils(pupil_ids)
+    mentors = [_engine_mentor(o) for o in offers(term)]
+    existing = _term_matches(term)
+    kept = [m for m in existing if _fixed(m) and m.pupil_id in pupils]
+    for match in existing:
+        if match not in kept:
+            db.session.delete(match)
+    db.session.flush()
+    offered = {mentor.id for mentor in mentors}
+    locked = [
+        engine.Match(
+            m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.score, (), True
+        )
+        for m in kept
+        if m.mentor_id in offered
+    ]
+    if mentors and pupils:
+        result = engine.solve(list(pupils.values()), mentors, engine.Weights(), locked=locked)
+    else:  # nothing to solve: every pupil waits for a mentor offer
+        result = engine.Assignment(
+            outcomes=tuple(engine.Unassigned(pid, "no_mentor_for_subject") for pid in pupils),
+            feasible_pairs=0,
+        )
+    kept_ids = {m.pupil_id for m in kept}
+    for m in result.matches:
+        if m.pupil_id in kept_ids:
+            continue
+        db.session.add(
+            Match(
+                term_id=term.id,
+                pupil_id=m.pupil_id,
+                mentor_id=m.mentor_id,
+                subject_area_id=m.subject_area_id,
+                slot=m.slot_id,
+                group_key=m.group_key,
+                score=m.score,
+                reasons=[dict(r) for r in m.reasons],
+            )
+        )
+    record = MatchingRun(
+        term_id=term.id,
+        run_by_id=actor.id,
+        assigned=len(result.matches),
+        total_score=sum(m.score for m in result.matches),
+        unassigned=[{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned],
+    )
+    db.session.add(record)
+    audit.record(actor, "matching.run", record, assigned=record.assigned)
+    return record
+
+
+def confirm(actor: User, term: Term) -> int:
+    """Confirm every proposal and notify the pupil, the mentor and the pupil's staff."""
+    proposed = [m for m in _term_matches(term) if m.status == MatchStatus.PROPOSED.value]
+    if not proposed:
+        raise DomainError(_l("There are no proposed matches to confirm."))
+    links: dict[int, list[User]] = defaultdict(list)
+    for link in db.session.scalars(
+        sa.select(StaffLink).where(StaffLink.pupil_id.in_([m.pupil_id for m in proposed]))
+    ):
+        links[link.pupil_id].append(link.staff)
+    now = utcnow()
+    for match in proposed:
+        match.status, match.confirmed_at = MatchStatus.CONFIRMED.value, now
+        params = {
+            "pupil": match.pupil.name,
+            "mentor": match.mentor.name,
+            "area": match.subject_area.name,
+        }
+        notifications.notify([match.pupil], "match.confirmed.pupil", params, "/", email=True)
+        notifications.notify([match.mentor], "match.confirmed.mentor", params, "/", email=True)
+        notifications.notify(
+            links[match.pupil_id], "match.confirmed.staff", params, "/", email=True
+        )
+    audit.record(actor, "matching.confirm", term, count=len(proposed))
+    return len(proposed)
+
+
+def toggle_lock(actor: User, match: Match) -> None:
+    match.locked = not match.locked
+    audit.record(actor, "match.lock" if match.locked else "match.unlock", match, person=match.pupil)
+
+
+def remove(actor: User, match: Match) -> None:
+    audit.record(actor, "match.remove", match, person=match.pupil, mentor_id=match.mentor_id)
+    db.session.delete(match)
+
+
+@dataclass
+class MoveOption:
+    mentor_id: int
+    mentor_name: str
+    feasible: bool
+    score: int
+    reasons: list[dict[str, Any]]
+    why_not: str
+    fit: engine.Match | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.mentor_name} ({self.score})"
+
+
+def _mentor_load(term_id: int) -> tuple[dict[int, int], dict[int, set[str]]]:
+    """Per mentor: how many pupils they have this term, and the times already taken."""
+    load: dict[int, int] = defaultdict(int)
+    busy: dict[int, set[str]] = defaultdict(set)
+    for mentor_id, slot in db.session.execute(
+        sa.select(Match.mentor_id, Match.slot).where(Match.term_id == term_id)
+    ):
+        load[mentor_id] += 1
+        if slot:
+            busy[mentor_id].add(slot)
+    return load, busy
+
+
+def move_options(match: Match) -> list[MoveOption]:
+    """Every other mentor with an offer, with the score the pupil would get there, best first."""
+    pupil = _engine_pupils([match.pupil_id])[match.pupil_id]
+    load, busy = _mentor_load(match.term_id)
+    term = db.session.get(Term, match.term_id)
+    options = []
+    for offer in offers(term):
+        if offer.mentor_id == match.mentor_id:
+            continue
+        fit = engine.evaluate_pair(
+            pupil, _engine_mentor(offer), engine.Weights(), taken_slots=busy[offer.mentor_id]
+        )
+        why_not = ""
+        if fit is None:
+            why_not = str(_l("Does not fit the pupil's subject, level or free times."))
+        elif load[offer.mentor_id] >= offer.capacity:
+            why_not, fit = str(_l("Has no free place.")), None
+        options.append(
+            MoveOption(
+                mentor_id=offer.mentor_id,
+                mentor_name=offer.mentor.name,
+                feasible=fit is not None,
+                score=fit.score if fit else 0,
+                reasons=[dict(r) for r in fit.reasons] if fit else [],
+                why_not=why_not,
+                fit=fit,
+            )
+        )
+    return sorted(options, key=lambda o: (not o.feasible, -o.score, o.mentor_name))
+
+
+def move(actor: User, match: Match, mentor_id: int) -> None:
+    """Move a pupil to another mentor by hand, in an individual session at a free shared time.
+    The match is locked, so a re-run keeps it."""
+    option = next((o for o in move_options(match) if o.mentor_id == mentor_id), None)
+    if option is None or not option.feasible:
+        raise DomainError(_l("That mentor cannot take this pupil."), field="mentor_id")
+    fit, old = option.fit, match.mentor_id
+    match.mentor_id, match.subject_area_id = mentor_id, fit.subject_area_id
+    match.slot, match.group_key = fit.slot_id, None
+    match.score, match.reasons = fit.score, [dict(r) for r in fit.reasons]
+    match.locked = True
+    match.status = MatchStatus.PROPOSED.value
+    audit.record(
+        actor, "match.move", match, person=match.pupil, old_mentor=old, new_mentor=mentor_id
+    )
+
+
+@dataclass
+class MentorRow:
+    mentor: User
+    capacity: int
+    matches: list[Match]
+
+
+@dataclass
+class Overview:
+    pupil_count: int
+    offer_count: int
+    confirmed_count: int
+    proposed_count: int
+    last_run: MatchingRun | None
+    last_run_by: str
+    by_mentor: list[MentorRow]
+    unassigned: list[dict[str, Any]]
+
+
+def overview(term: Term) -> Overview:
+    """Everything the matching page shows, in a fixed number of queries."""
+    term_offers = offers(term)
+    matches = list(
+        db.session.scalars(
+            sa.select(Match).where(Match.term_id == term.id).order_by(Match.group_key, Match.id)
+        )
+    )
+    by_mentor: dict[int, list[Match]] = defaultdict(list)
+    for m in matches:
+        by_mentor[m.mentor_id].append(m)
+    last_run = db.session.scalars(
+        sa.select(MatchingRun)
+        .where(MatchingRun.term_id == term.id)
+        .order_by(MatchingRun.id.desc())
+        .limit(1)
+    ).first()
+    pupil_ids = _approved_pupil_ids(term)
+    matched = {m.pupil_id for m in matches}
+    reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
+    waiting = [pid for pid in pupil_ids if pid not in matched]
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(waiting)))}
+    run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None
+    return Overview(
+        pupil_count=len(pupil_ids),
+        offer_count=len(term_offers),
+        confirmed_count=sum(m.status == MatchStatus.CONFIRMED.value for m in matches),
+        proposed_count=sum(m.status == MatchStatus.PROPOSED.value for m in matches),
+        last_run=last_run,
+        last_run_by=run_by.name if run_by else "",
+        by_mentor=[
+            MentorRow(o.mentor, o.capacity, by_mentor.get(o.mentor_id, [])) for o in term_offers
+        ],
+        unassigned=[
+            {"pupil": people[pid], "reason": reasons.get(pid, "not_run")}
+            for pid in waiting
+            if pid in people
+        ],
+    )
+
+
+def mentor_of(pupil: User, term: Term | None) -> Match | None:
+    """The pupil's confirmed match this term, for their start page."""
+    if term is None:
+        return None
+    return db.session.scalars(
+        sa.select(Match).where(
+            Match.term_id == term.id,
+            Match.pupil_id == pupil.id,
+            Match.status == MatchStatus.CONFIRMED.value,
+        )
+    ).first()
+
+
+def pupils_of(mentor: User, term: Term | None) -> list[Match]:
+    """The mentor's confirmed pupils this term, grouped by session."""
+    if term is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Match)
+            .where(
+                Match.term_id == term.id,
+                Match.mentor_id == mentor.id,
+                Match.status == MatchStatus.CONFIRMED.value,
+            )
+            .order_by(Match.slot, Match.group_key)
+        )
+    )
+
+
+def linked_pupils(staff: User, term: Term | None) -> list[tuple[User, Match | None]]:
+    """Pupils linked to a home teacher or special-needs educator, with this term's match."""
+    pupils = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(StaffLink, StaffLink.pupil_id == User.id)
+            .where(StaffLink.staff_id == staff.id)
+            .order_by(User.name)
+        ).unique()
+    )
+    matches: dict[int, Match] = {}
+    if term is not None and pupils:
+        matches = {
+            m.pupil_id: m
+            for m in db.session.scalars(
+                sa.select(Match).where(
+                    Match.term_id == term.id,
+                    Match.pupil_id.in_([p.id for p in pupils]),
+                    Match.status == MatchStatus.CONFIRMED.value,
+                )
+            )
+        }
+    return [(p, matches.get(p.id)) for p in pupils]

@@ -1,0 +1,92 @@
+"""Creating and reading in-app notifications, and mailing them in the recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from mentorhub import mail
+from mentorhub.accounts.models import User
+from mentorhub.extensions import db
+from mentorhub.notifications.models import Notification
+from mentorhub.timeutil import utcnow
+
+
+def text(kind: str, params: dict[str, Any]) -> str:
+    """The notification's sentence in the current language."""
+    texts = {
+        "nomination.submitted": lambda p: _(
+            "%(nominator)s nominated %(pupil)s.", nominator=p["nominator"], pupil=p["pupil"]
+        ),
+        "nomination.info_requested": lambda p: _(
+            "The coordinator asks for more about the nomination of %(pupil)s.", pupil=p["pupil"]
+        ),
+        "nomination.answered": lambda p: _(
+            "%(nominator)s answered about the nomination of %(pupil)s.",
+            nominator=p["nominator"],
+            pupil=p["pupil"],
+        ),
+        "nomination.approved": lambda p: _(
+            "The nomination of %(pupil)s was approved.", pupil=p["pupil"]
+        ),
+        "nomination.declined": lambda p: _(
+            "The nomination of %(pupil)s was declined.", pupil=p["pupil"]
+        ),
+        "match.confirmed.pupil": lambda p: _(
+            "Your knowledge mentor is %(mentor)s (%(area)s).", mentor=p["mentor"], area=p["area"]
+        ),
+        "match.confirmed.mentor": lambda p: _(
+            "%(pupil)s is now your pupil in %(area)s.", pupil=p["pupil"], area=p["area"]
+        ),
+        "match.confirmed.staff": lambda p: _(
+            "%(pupil)s has got %(mentor)s as knowledge mentor.",
+            pupil=p["pupil"],
+            mentor=p["mentor"],
+        ),
+    }
+    return texts[kind](params)
+
+
+def notify(
+    users: Iterable[User], kind: str, params: dict[str, Any], link: str = "", *, email: bool = False
+) -> None:
+    """Add a notification for each user; with `email`, also mail it in their language."""
+    for user in {u.id: u for u in users}.values():
+        db.session.add(Notification(user_id=user.id, kind=kind, params=params, link=link))
+        if email and user.active:
+            with force_locale(user.locale or "sv"):
+                body = text(kind, params)
+                mail.send(
+                    user.email, _("News in MentorHub"), body + ("\n\n" + link if link else "")
+                )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def latest(user: User, limit: int = 30) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

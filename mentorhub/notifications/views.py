@@ -1,0 +1,31 @@
+"""The signed-in person's notifications."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from mentorhub import policy
+from mentorhub.notifications import services
+from mentorhub.programme.forms import ConfirmForm
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    policy.authorize(policy.can_use_app(current_user))
+    return render_template(
+        "notifications/index.html",
+        items=services.latest(current_user),
+        text=services.text,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/read")
+@login_required
+def mark_read():
+    policy.authorize(policy.can_use_app(current_user))
+    if ConfirmForm().validate_on_submit():
+        services.mark_all_read(current_user)
+    return redirect(url_for("notifications.index"))

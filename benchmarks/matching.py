@@ -15,6 +15,7 @@ so the baseline's allocations cannot hide in an earlier peak.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -139,5 +140,9 @@ def run(name: str) -> None:
 
 
 if __name__ == "__main__":
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"{os.cpu_count()} CPUs, load average {load} (other work on the machine slows the timings)"
+    )
     for name in sys.argv[1:] or list(SIZES):
         run(name)

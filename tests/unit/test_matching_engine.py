@@ -189,7 +189,11 @@ def instances(draw, max_pupils: int = 7, max_mentors: int = 3):
 
 
 FAST = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
 )
 
 
@@ -223,7 +227,7 @@ def test_no_hard_rule_is_broken_by_engine_or_greedy(instance) -> None:
     assert_valid(pupils, mentors, greedy_baseline(pupils, mentors, W))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(instances(), st.data())
 def test_locked_matches_are_kept(instance, data) -> None:
     # Given a first result and some of its matches confirmed (locked)

@@ -73,7 +73,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
-    socketio.init_app(app, message_queue=app.config["REDIS_URL"] or None, manage_session=False)
+    from mentorhub.chat import events  # noqa: F401  (registers the Socket.IO handlers)
+
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"] or None,
+        manage_session=False,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        cors_allowed_origins=app.config["SOCKETIO_ORIGINS"],
+    )
 
 
 def _load_user(user_id: str):
@@ -109,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.notifications.views import bp as notifications_bp
     from mentorhub.privacy.views import bp as privacy_bp
     from mentorhub.programme.views import bp as programme_bp
+    from mentorhub.rooms.views import bp as rooms_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp)
@@ -117,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(matching_bp, url_prefix="/matching")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(rooms_bp, url_prefix="/rooms")
 
 
 def _register_hooks(app: Flask) -> None:

@@ -39,6 +39,11 @@ def load(instance: Path = INSTANCE) -> dict:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # gevent under gunicorn (make run); "threading" for the test server.
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,
+        # None: same origin only (python-engineio's default check against the Host header).
+        "SOCKETIO_ORIGINS": os.environ.get("SOCKETIO_ORIGINS") or None,
+        "CHAT_RATE_LIMIT": os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds"),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

@@ -2,6 +2,7 @@
 
 from mentorhub.accounts.models import Invitation, PasswordReset, User, UserRole  # noqa: F401
 from mentorhub.audit import AuditEntry  # noqa: F401
+from mentorhub.chat.models import Message, MessageReport  # noqa: F401
 from mentorhub.mail import OutboxMail  # noqa: F401
 from mentorhub.matching.models import (  # noqa: F401
     Match,
@@ -19,3 +20,4 @@ from mentorhub.nominations.models import (  # noqa: F401
 from mentorhub.notifications.models import Notification  # noqa: F401
 from mentorhub.programme.models import School, SubjectArea, Term  # noqa: F401
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink  # noqa: F401
+from mentorhub.rooms.models import Room, RoomMember  # noqa: F401

@@ -129,3 +129,87 @@ def can_run_matching(user: Any) -> bool:
 def can_state_offer(user: Any) -> bool:
     """Mentors state their own offer (subject areas, levels, capacity, times) per term."""
     return _signed_in(user) and user.has_role(Role.MENTOR)
+
+
+# --- rooms and chat ---------------------------------------------------------------------------
+
+
+def can_open_rooms(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.MENTOR)
+
+
+def _is_member(user: Any, room: Any) -> bool:
+    return any(m.user_id == user.id for m in room.members)
+
+
+def _linked_to_a_member(user: Any, room: Any) -> bool:
+    """A home teacher or special-needs educator linked to a pupil in the room."""
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+    from mentorhub.pupils.models import StaffLink
+
+    if not _school_staff(user):
+        return False
+    pupil_ids = [m.user_id for m in room.members]
+    if not pupil_ids:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(StaffLink.pupil_id)
+            .where(StaffLink.staff_id == user.id, StaffLink.pupil_id.in_(pupil_ids))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def can_view_room(user: Any, room: Any) -> bool:
+    """The room's mentor and current members; and, read-only, the pupils' linked school staff."""
+    if not _signed_in(user):
+        return False
+    if room.mentor_id == user.id or _is_member(user, room):
+        return True
+    return _linked_to_a_member(user, room)
+
+
+def is_observer(user: Any, room: Any) -> bool:
+    """Reads the room without being in it (linked school staff): audited, never posts."""
+    return room.mentor_id != user.id and not _is_member(user, room)
+
+
+def can_post_in(user: Any, room: Any) -> bool:
+    if not _signed_in(user) or room.archived_at is not None:
+        return False
+    return room.mentor_id == user.id or _is_member(user, room)
+
+
+def can_manage_room(user: Any, room: Any) -> bool:
+    return _signed_in(user) and room.mentor_id == user.id and user.has_role(Role.MENTOR)
+
+
+def can_moderate(user: Any, room: Any) -> bool:
+    return can_manage_room(user, room)
+
+
+def rooms_visible_to(user: Any):
+    """The SQL filter that matches `can_view_room`, for lists."""
+    import sqlalchemy as sa
+
+    from mentorhub.pupils.models import StaffLink
+    from mentorhub.rooms.models import Room, RoomMember
+
+    if not _signed_in(user):
+        return sa.false()
+    member = sa.select(RoomMember.room_id).where(
+        RoomMember.user_id == user.id, RoomMember.removed_at.is_(None)
+    )
+    rule = sa.or_(Room.mentor_id == user.id, Room.id.in_(member))
+    if _school_staff(user):
+        linked = (
+            sa.select(RoomMember.room_id)
+            .join(StaffLink, StaffLink.pupil_id == RoomMember.user_id)
+            .where(StaffLink.staff_id == user.id, RoomMember.removed_at.is_(None))
+        )
+        rule = sa.or_(rule, Room.id.in_(linked))
+    return rule

@@ -75,6 +75,7 @@ def app(database_url: str) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SOCKETIO_ASYNC_MODE": "threading",
             "SERVER_BASE_URL": "http://localhost",
             "MAIL_BACKEND": "outbox",
         }
@@ -284,6 +285,82 @@ def count_queries(app: Flask):
             sa.event.remove(engine, "before_cursor_execute", listener)
 
     return counting
+
+
+@pytest.fixture
+def room(app, programme, make_user, school_staff):
+    """A mentor's group room with two confirmed pupils (the first linked to the home teacher),
+    and a third pupil outside it. Returns ids and people."""
+    from mentorhub.matching.models import Match
+    from mentorhub.pupils.models import StaffLink
+    from mentorhub.rooms.models import Room, RoomMember
+
+    mentor = make_user(Role.MENTOR, name="Anna Bergström")
+    alva = make_user(Role.PUPIL, name="Alva Lindgren", school=programme["schools"][0])
+    noah = make_user(Role.PUPIL, name="Noah Berg", school=programme["schools"][0])
+    outsider = make_user(Role.PUPIL, name="Utomstående Elev")
+    with app.app_context():
+        for pupil in (alva, noah):
+            _db.session.add(
+                Match(
+                    term_id=programme["term"],
+                    pupil_id=pupil.id,
+                    mentor_id=mentor.id,
+                    subject_area_id=programme["areas"][0],
+                    slot="tue-3",
+                    status="confirmed",
+                )
+            )
+        _db.session.add(
+            StaffLink(
+                pupil_id=alva.id, staff_id=school_staff["home_teacher"].id, relation="home_teacher"
+            )
+        )
+        room = Room(
+            mentor_id=mentor.id,
+            subject_area_id=programme["areas"][0],
+            kind="group",
+            name="Talteori",
+        )
+        _db.session.add(room)
+        _db.session.flush()
+        _db.session.add_all(
+            [
+                RoomMember(room_id=room.id, user_id=alva.id),
+                RoomMember(room_id=room.id, user_id=noah.id),
+            ]
+        )
+        _db.session.commit()
+        room_id = room.id
+    return {
+        "id": room_id,
+        "mentor": mentor,
+        "alva": alva,
+        "noah": noah,
+        "outsider": outsider,
+        "home_teacher": school_staff["home_teacher"],
+    }
+
+
+@pytest.fixture
+def socket_as(app):
+    """`socket_as(user)` → a Socket.IO test client carrying that user's login cookie."""
+    from mentorhub.extensions import socketio
+
+    clients = []
+
+    def connect(user: User | None):
+        http = app.test_client()
+        if user is not None:
+            assert login(http, user).status_code == 302
+        sock = socketio.test_client(app, flask_test_client=http)
+        clients.append(sock)
+        return sock
+
+    yield connect
+    for sock in clients:
+        if sock.is_connected():
+            sock.disconnect()
 
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD):

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from mentorhub import policy
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
+from mentorhub.chat import events
 from mentorhub.errors import DomainError, show_on_form
 from mentorhub.extensions import db
 from mentorhub.programme import services
@@ -202,8 +203,13 @@ def _confirmed_action(action: Callable[[], None], message: str):
 def deactivate(user_id: int):
     user = _load(User, user_id)
     policy.authorize(policy.can_deactivate(current_user, user))
+
+    def deactivate_and_cut_off() -> None:
+        accounts.deactivate(current_user, user)
+        events.cut_off(user.id)  # open chat connections end at once, not at the next event
+
     return _confirmed_action(
-        lambda: accounts.deactivate(current_user, user),
+        deactivate_and_cut_off,
         _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
     )
 

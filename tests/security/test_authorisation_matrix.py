@@ -104,6 +104,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/matching/<int:match_id>/remove", "POST"): coordinator_only(302),
     ("/matching/<int:match_id>/move", "GET"): coordinator_only(),
     ("/matching/<int:match_id>/move", "POST"): coordinator_only(200),
+    # rooms: only the room's own mentor and members (a fresh user of any role is neither)
+    ("/rooms/", "GET"): signed_in(200),
+    ("/rooms/new", "GET"): only({"mentor": 200}),
+    ("/rooms/new", "POST"): only({"mentor": 200}),
+    ("/rooms/<int:room_id>", "GET"): only({}),
+    ("/rooms/<int:room_id>/members", "GET"): only({}),
+    ("/rooms/<int:room_id>/members", "POST"): only({}),
+    ("/rooms/<int:room_id>/archive", "POST"): only({}),
     ("/notifications/", "GET"): signed_in(200),
     ("/notifications/read", "POST"): signed_in(302),
 }
@@ -134,6 +142,7 @@ def world(app, programme, make_user, make_nomination):
     from mentorhub.accounts.models import Invitation
     from mentorhub.extensions import db
     from mentorhub.matching.models import Match
+    from mentorhub.rooms.models import Room, RoomMember
     from mentorhub.timeutil import utcnow
 
     target = make_user(Role.HOME_TEACHER, name="Target Person")
@@ -148,8 +157,14 @@ def world(app, programme, make_user, make_nomination):
             slot="tue-3",
         )
         db.session.add(match)
+        room = Room(
+            mentor_id=mentor.id, subject_area_id=programme["areas"][0], kind="group", name="R"
+        )
+        db.session.add(room)
+        db.session.flush()
+        db.session.add(RoomMember(room_id=room.id, user_id=pupil.id))
         db.session.commit()
-        match_id = match.id
+        match_id, room_id = match.id, room.id
         invitation = Invitation(
             token_hash="x" * 64, email="invited@example.se", roles=["mentor"], expires_at=utcnow()
         )
@@ -164,6 +179,7 @@ def world(app, programme, make_user, make_nomination):
         "invitation_id": invitation_id,
         "nomination_id": nomination_id,
         "match_id": match_id,
+        "room_id": room_id,
         "token": "not-a-real-token",
         "path:filename": _STATIC_FILE,
     }

@@ -1,0 +1,46 @@
+"""Chat messages, numbered per room, and reports about them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentorhub.extensions import db
+from mentorhub.timeutil import utcnow
+
+
+class Message(db.Model):
+    __tablename__ = "messages"
+    __table_args__ = (
+        sa.UniqueConstraint("room_id", "seq", name="uq_messages_room_seq"),
+        # A retry with the same client_id stores one message: the constraint guarantees it.
+        sa.UniqueConstraint("room_id", "author_id", "client_id", name="uq_messages_client"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("rooms.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    client_id: Mapped[str] = mapped_column(sa.String(64))
+    body: Mapped[str] = mapped_column(sa.Text)
+    html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    author = relationship("User", foreign_keys=[author_id], lazy="joined")
+
+
+class MessageReport(db.Model):
+    __tablename__ = "message_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,281 @@
+// Chat in a task room: the client half of the protocol in docs/realtime.md.
+// Messages are shown only once the server has stored them (or as "pending" to their author);
+// a resend carries the same client_id, so a retry never stores a message twice.
+import { io } from "../vendor/socket.io.esm.min.js";
+import katex from "../vendor/katex/katex.mjs";
+
+const root = document.getElementById("chat");
+const roomId = Number(root.dataset.roomId);
+const userId = Number(root.dataset.userId);
+const canModerate = root.dataset.canModerate === "true";
+const t = root.dataset;
+const list = document.getElementById("messages");
+const alertBox = document.getElementById("chat-alert");
+const typingLine = document.getElementById("typing");
+const presenceLine = document.getElementById("presence");
+const olderButton = document.getElementById("older");
+const form = document.getElementById("send-form");
+const input = document.getElementById("body");
+
+const ACK_TIMEOUT = 5000;
+let lastSeq = null; // the highest seq shown; re-joins ask for what came after it
+let firstSeq = null;
+let joined = false;
+
+const socket = io({ transports: ["websocket", "polling"] });
+
+function renderMath(container) {
+  for (const el of container.querySelectorAll(".math")) {
+    if (el.dataset.rendered) continue;
+    const tex = el.textContent;
+    try {
+      katex.render(tex, el, {
+        displayMode: el.classList.contains("math-display"),
+        throwOnError: false,
+        trust: false,
+        strict: "ignore",
+        maxExpand: 500,
+        maxSize: 20,
+        output: "htmlAndMathml",
+      });
+    } catch {
+      el.textContent = tex; // shown as text, never as HTML
+    }
+    el.dataset.rendered = "1";
+  }
+}
+
+function timeLabel(iso) {
+  return new Date(iso).toLocaleTimeString(document.documentElement.lang, {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/Stockholm",
+  });
+}
+
+function messageItem(m) {
+  const li = document.createElement("li");
+  li.className = "message";
+  li.dataset.seq = m.seq;
+  li.dataset.id = m.id;
+  li.dataset.clientId = m.client_id;
+  const head = document.createElement("p");
+  head.className = "message-head";
+  const who = document.createElement("strong");
+  who.textContent = m.author.name;
+  const when = document.createElement("time");
+  when.dateTime = m.created_at;
+  when.textContent = timeLabel(m.created_at);
+  head.append(who, " ", when);
+  const body = document.createElement("div");
+  body.className = "message-body";
+  if (m.hidden) {
+    body.textContent = t.tHidden;
+    li.classList.add("hidden-message");
+  } else {
+    body.innerHTML = m.html; // sanitised on the server when it was stored
+  }
+  li.append(head, body);
+  if (!m.hidden) li.append(actions(m));
+  renderMath(body);
+  return li;
+}
+
+function actions(m) {
+  const bar = document.createElement("p");
+  bar.className = "message-actions";
+  if (m.author.id !== userId) {
+    bar.append(actionButton(t.tReport, "report", m));
+  }
+  if (canModerate) {
+    bar.append(actionButton(t.tHide, "hide", m));
+  }
+  return bar;
+}
+
+function actionButton(label, eventName, m) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button-small link-button";
+  button.textContent = label;
+  button.setAttribute("aria-label", `${label}: ${m.author.name} ${timeLabel(m.created_at)}`);
+  button.addEventListener("click", () => {
+    const reason = window.prompt(t.tWhy) ?? "";
+    if (eventName === "hide" && !reason.trim()) return;
+    socket.timeout(ACK_TIMEOUT).emit(eventName, { message_id: m.id, reason }, (err, ack) => {
+      if (err || !ack.ok) {
+        announce(ack?.message || t.tFailed);
+      } else if (eventName === "report") {
+        announce(t.tReported);
+      }
+    });
+  });
+  return button;
+}
+
+function announce(text) {
+  alertBox.textContent = text;
+}
+
+function show(m) {
+  if (lastSeq !== null && m.seq <= lastSeq) {
+    // Already shown (a broadcast racing the join's history): replace a pending copy only.
+    return;
+  }
+  const pending = list.querySelector(`li.pending[data-client-id="${CSS.escape(m.client_id)}"]`);
+  if (pending) pending.remove();
+  list.append(messageItem(m));
+  lastSeq = m.seq;
+  if (firstSeq === null) firstSeq = m.seq;
+}
+
+function showAll(messages) {
+  for (const m of messages) show(m);
+  olderButton.hidden = firstSeq === null || firstSeq <= 1;
+  list.scrollTop = list.scrollHeight;
+  markRead();
+}
+
+function markRead() {
+  if (lastSeq !== null && document.visibilityState === "visible") {
+    socket.emit("read", { room_id: roomId, seq: lastSeq });
+  }
+}
+
+function join() {
+  socket.timeout(ACK_TIMEOUT).emit("join", { room_id: roomId, since_seq: lastSeq }, (err, ack) => {
+    if (err) return setTimeout(join, 1000);
+    if (!ack.ok) return announce(ack.message);
+    joined = true;
+    presenceLine.textContent = ack.present.join(", ");
+    showAll(ack.messages);
+    resendPending();
+  });
+}
+
+socket.on("connect", () => {
+  if (joined) announce(t.tOnline);
+  join();
+});
+socket.on("disconnect", () => {
+  joined = false;
+  announce(t.tOffline);
+});
+socket.on("message", (m) => {
+  if (m.room_id !== roomId) return;
+  if (lastSeq !== null && m.seq > lastSeq + 1) {
+    join(); // a gap: something was missed, so ask for everything after lastSeq
+    return;
+  }
+  show(m);
+  markRead();
+});
+socket.on("message_hidden", (update) => {
+  const li = list.querySelector(`li[data-id="${update.id}"]`);
+  if (!li) return;
+  li.querySelector(".message-body").textContent = t.tHidden;
+  li.querySelector(".message-actions")?.remove();
+  li.classList.add("hidden-message");
+});
+socket.on("typing", (data) => {
+  if (data.room_id !== roomId) return;
+  typingLine.textContent = t.tTyping.replace("{name}", data.name);
+  clearTimeout(typingLine.timer);
+  typingLine.timer = setTimeout(() => (typingLine.textContent = ""), 4000);
+});
+socket.on("presence", (data) => {
+  if (data.room_id === roomId) presenceLine.textContent = data.present.join(", ");
+});
+
+olderButton.addEventListener("click", () => {
+  socket.timeout(ACK_TIMEOUT).emit("history", { room_id: roomId, before_seq: firstSeq }, (err, ack) => {
+    if (err || !ack.ok) return announce(ack?.message || t.tFailed);
+    const anchor = list.firstElementChild;
+    for (const m of ack.messages) list.insertBefore(messageItem(m), anchor);
+    if (ack.messages.length) firstSeq = ack.messages[0].seq;
+    olderButton.hidden = firstSeq <= 1 || ack.messages.length === 0;
+  });
+});
+
+// --- sending ------------------------------------------------------------------------------
+
+function newClientId() {
+  return (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, "");
+}
+
+function pendingItem(clientId, body) {
+  const li = document.createElement("li");
+  li.className = "message pending";
+  li.dataset.clientId = clientId;
+  li.dataset.body = body;
+  const text = document.createElement("div");
+  text.className = "message-body";
+  text.textContent = body;
+  const status = document.createElement("p");
+  status.className = "message-status hint";
+  status.textContent = t.tPending;
+  li.append(text, status);
+  return li;
+}
+
+function markFailed(li, message) {
+  li.classList.add("failed");
+  const status = li.querySelector(".message-status");
+  status.textContent = message || t.tFailed;
+  const retry = document.createElement("button");
+  retry.type = "button";
+  retry.className = "button-small";
+  retry.textContent = t.tRetry;
+  retry.addEventListener("click", () => {
+    li.classList.remove("failed");
+    status.textContent = t.tPending;
+    attempt(li, 1);
+  });
+  status.append(" ", retry);
+  announce(message || t.tFailed);
+}
+
+function attempt(li, tries) {
+  const payload = { room_id: roomId, client_id: li.dataset.clientId, body: li.dataset.body };
+  socket.timeout(ACK_TIMEOUT).emit("send", payload, (err, ack) => {
+    if (!li.isConnected) return; // the broadcast already replaced it
+    if (err) {
+      if (tries < 2) return attempt(li, tries + 1);
+      return markFailed(li);
+    }
+    if (!ack.ok) return markFailed(li, ack.message);
+    li.dataset.seq = ack.seq;
+  });
+}
+
+function resendPending() {
+  for (const li of list.querySelectorAll("li.pending:not(.failed)")) attempt(li, 1);
+}
+
+if (form) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = input.value.trim();
+    if (!body) return;
+    const li = pendingItem(newClientId(), body);
+    list.append(li);
+    list.scrollTop = list.scrollHeight;
+    input.value = "";
+    attempt(li, 1);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  let lastTyping = 0;
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (now - lastTyping > 3000 && socket.connected) {
+      lastTyping = now;
+      socket.emit("typing", { room_id: roomId });
+    }
+  });
+}
+document.addEventListener("visibilitychange", markRead);

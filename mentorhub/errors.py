@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -34,6 +34,19 @@ def show_on_form(error: DomainError, form) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def run_and_flash(action, success_message: str) -> bool:
+    """Run a service action behind a button: flash its success, or roll it back and flash why
+    it was refused. Returns whether it succeeded."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    flash(success_message, "success")
+    return True
 
 
 _TITLES = {

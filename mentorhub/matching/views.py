@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import policy
-from mentorhub.errors import DomainError, show_on_form
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.matching import offers, reasons, services
 from mentorhub.matching.forms import MoveForm, OfferForm
@@ -91,16 +91,9 @@ def overview():
 
 
 def _act(action, message: str):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(message, "success")
+    run_and_flash(action, message)
     return redirect(url_for("matching.overview"))
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
-from mentorhub.errors import DomainError, show_on_form
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.nominations import labels, services
 from mentorhub.nominations.forms import CommentForm, NominationForm
@@ -163,13 +163,7 @@ def _comment_action(nomination_id: int, allowed, action, message: str):
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        action(current_user, nomination, form.comment.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(message, "success")
+    run_and_flash(lambda: action(current_user, nomination, form.comment.data or ""), message)
     return redirect(url_for("nominations.show", nomination_id=nomination_id))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -60,9 +61,16 @@ def notify(
         if email and user.active:
             with force_locale(user.locale or "sv"):
                 body = text(kind, params)
-                mail.send(
-                    user.email, _("News in MentorHub"), body + ("\n\n" + link if link else "")
-                )
+                if link:
+                    body += "\n\n" + _absolute(link)
+                mail.send(user.email, _("News in MentorHub"), body)
+
+
+def _absolute(link: str) -> str:
+    """Mails need whole addresses; in-app links stay paths."""
+    if link.startswith("/"):
+        return current_app.config["SERVER_BASE_URL"].rstrip("/") + link
+    return link
 
 
 def unread_count(user: User) -> int:

@@ -10,7 +10,7 @@ from mentorhub import policy
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
 from mentorhub.chat import events
-from mentorhub.errors import DomainError, show_on_form
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.programme import services
 from mentorhub.programme.forms import (
@@ -186,16 +186,9 @@ def invite_staff():
 
 
 def _confirmed_action(action: Callable[[], None], message: str):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(message, "success")
+    run_and_flash(action, message)
     return redirect(url_for("programme.staff"))
 
 

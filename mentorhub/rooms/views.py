@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from mentorhub import audit, policy
 from mentorhub.chat import events
 from mentorhub.chat import services as chat
-from mentorhub.errors import DomainError, show_on_form
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
@@ -119,11 +119,8 @@ def archive(room_id: int):
     policy.authorize(policy.can_manage_room(current_user, room))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.archive(current_user, room)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("The room is archived: it can be read but not written in."), "success")
+    run_and_flash(
+        lambda: services.archive(current_user, room),
+        _("The room is archived: it can be read but not written in."),
+    )
     return redirect(url_for("rooms.show", room_id=room.id))

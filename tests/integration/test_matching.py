@@ -276,3 +276,17 @@ def test_the_matching_page_loads_in_the_same_number_of_queries_however_many_pupi
     # then every pupil is placed and the page asks the database no more often than before
     assert len(_matches(app)) == 9
     assert len(many) == len(few), many
+
+
+def test_notification_mails_carry_a_whole_link(
+    app, approved, offer, coordinator, programme, outbox
+):
+    mentor = offer()
+    _run(app, coordinator, programme)
+    with app.app_context():
+        matching.confirm(
+            db.session.get(User, coordinator.id), db.session.get(Term, programme["term"])
+        )
+        db.session.commit()
+    mail = next(m for m in outbox() if m.recipient == mentor.email)
+    assert "http://localhost/" in mail.body

@@ -124,10 +124,12 @@ def join(user, data):
     if not policy.can_view_room(user, room):
         raise chat.ChatError("forbidden", _("You do not have access to this room."))
     since = _int_or_none(data.get("since_seq"))
+    # Subscribe before reading the history: a message committed in between then arrives by
+    # broadcast (the client drops what it already has by seq) instead of by neither route.
+    join_room(channel(room.id))
     messages = chat.history(user, room, since_seq=since)
     if policy.is_observer(user, room):
         audit.record(user, "room.read", room)
-    join_room(channel(room.id))
     small = len(room.members) < PRESENCE_LIMIT
     if small:
         _present[room.id][request.sid] = (user.id, user.name)

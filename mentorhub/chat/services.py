@@ -21,6 +21,7 @@ from mentorhub.accounts.models import User
 from mentorhub.chat.models import Message, MessageReport
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, limiter
+from mentorhub.notifications import services as notifications
 from mentorhub.rooms.models import Room, RoomMember
 from mentorhub.timeutil import utcnow
 
@@ -178,6 +179,12 @@ def report(user: User, message: Message, reason: str) -> MessageReport:
     entry = MessageReport(message_id=message.id, reporter_id=user.id, reason=reason.strip()[:1000])
     db.session.add(entry)
     audit.record(user, "message.report", message, room_id=room.id)
+    notifications.notify(
+        [room.mentor],
+        "message.reported",
+        {"room": room.name, "reporter": user.name, "excerpt": markup.plain(message.body, 80)},
+        link=f"/rooms/{room.id}",
+    )
     return entry
 
 

@@ -37,6 +37,12 @@ def text(kind: str, params: dict[str, Any]) -> str:
         "nomination.declined": lambda p: _(
             "The nomination of %(pupil)s was declined.", pupil=p["pupil"]
         ),
+        "message.reported": lambda p: _(
+            "%(reporter)s reported a message in %(room)s: “%(excerpt)s”",
+            reporter=p["reporter"],
+            room=p["room"],
+            excerpt=p["excerpt"],
+        ),
         "match.confirmed.pupil": lambda p: _(
             "Your knowledge mentor is %(mentor)s (%(area)s).", mentor=p["mentor"], area=p["area"]
         ),

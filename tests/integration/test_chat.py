@@ -196,3 +196,17 @@ def test_unread_counts_come_from_the_server_side_read_position(
     noah = socket_as(room["noah"])
     noah.emit("read", {"room_id": room["id"], "seq": 3}, callback=True)
     assert "olästa" not in client.get("/rooms/").get_data(as_text=True)
+
+
+def test_a_report_notifies_the_rooms_mentor(app, room, socket_as):
+    from mentorhub.notifications.models import Notification
+
+    sent = socket_as(room["alva"]).emit(
+        "send", {"room_id": room["id"], "client_id": "rep-00002", "body": "elakt"}, callback=True
+    )
+    socket_as(room["noah"]).emit("report", {"message_id": sent["id"], "reason": "x"}, callback=True)
+    with app.app_context():
+        kinds = db.session.scalars(
+            sa.select(Notification.kind).where(Notification.user_id == room["mentor"].id)
+        ).all()
+    assert kinds == ["message.reported"]

@@ -289,4 +289,4 @@ def test_notification_mails_carry_a_whole_link(
         )
         db.session.commit()
     mail = next(m for m in outbox() if m.recipient == mentor.email)
-    assert "http://localhost/" in mail.body
+    assert app.config["SERVER_BASE_URL"] + "/" in mail.body

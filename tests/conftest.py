@@ -342,6 +342,20 @@ def room(app, programme, make_user, school_staff):
     }
 
 
+def restore_live_socketio() -> None:
+    """Undo what Flask-SocketIO's test client does to the one shared server.
+
+    Its test client patches the server in place and never undoes it: every packet goes to the
+    test clients' queues and events are handled synchronously, so real browsers would get no
+    answer afterwards."""
+    from mentorhub.extensions import socketio
+
+    server = socketio.server
+    for patched in ("_send_packet", "_send_eio_packet"):
+        server.__dict__.pop(patched, None)  # the class's own methods show through again
+    server.async_handlers = server.eio.async_handlers = True  # the defaults
+
+
 @pytest.fixture
 def socket_as(app):
     """`socket_as(user)` → a Socket.IO test client carrying that user's login cookie."""
@@ -361,6 +375,7 @@ def socket_as(app):
     for sock in clients:
         if sock.is_connected():
             sock.disconnect()
+    restore_live_socketio()
 
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD):

@@ -10,6 +10,7 @@ const userId = Number(root.dataset.userId);
 const canModerate = root.dataset.canModerate === "true";
 const t = root.dataset;
 const list = document.getElementById("messages");
+const scroller = document.getElementById("messages-log"); // the scrolling role="log" around the list
 const alertBox = document.getElementById("chat-alert");
 const typingLine = document.getElementById("typing");
 const presenceLine = document.getElementById("presence");
@@ -118,21 +119,30 @@ function announce(text) {
 }
 
 function show(m) {
-  if (lastSeq !== null && m.seq <= lastSeq) {
-    // Already shown (a broadcast racing the join's history): replace a pending copy only.
-    return;
+  if (lastSeq !== null && m.seq <= lastSeq) return; // already shown
+  if (m.author.id === userId) {
+    // Our own message: it takes the place of the local copy (pending, sent or failed).
+    const own = list.querySelector(`li[data-client-id="${CSS.escape(m.client_id)}"]:not([data-id])`);
+    if (own) forget(own);
   }
-  const pending = list.querySelector(`li.pending[data-client-id="${CSS.escape(m.client_id)}"]`);
-  if (pending) pending.remove();
   list.append(messageItem(m));
   lastSeq = m.seq;
   if (firstSeq === null) firstSeq = m.seq;
 }
 
+// Show messages in seq order; stop at a gap and re-join to fill it. `lastSeq` null after a join
+// means the room was empty when the history was read, so the next message must be seq 1.
+function catchUp(messages) {
+  for (const m of [...messages].sort((a, b) => a.seq - b.seq)) {
+    if (m.seq > (lastSeq ?? 0) + 1) return join();
+    show(m);
+  }
+}
+
 function showAll(messages) {
   for (const m of messages) show(m);
   olderButton.hidden = firstSeq === null || firstSeq <= 1;
-  list.scrollTop = list.scrollHeight;
+  scroller.scrollTop = scroller.scrollHeight;
   markRead();
 }
 
@@ -142,29 +152,44 @@ function markRead() {
   }
 }
 
+// Broadcasts that arrive while a join is under way wait here and are shown after its history:
+// shown first, they would make the history look "already shown" and it would be skipped.
+const early = [];
+let joinToken = 0;
+let reconnecting = false;
+
 function join() {
+  joined = false;
+  const token = ++joinToken;
   socket.timeout(ACK_TIMEOUT).emit("join", { room_id: roomId, since_seq: lastSeq }, (err, ack) => {
-    if (err) return setTimeout(join, 1000);
+    if (token !== joinToken) return; // a newer join is under way
+    if (err) return socket.connected && setTimeout(join, 1000); // else `connect` joins again
     if (!ack.ok) return announce(ack.message);
     joined = true;
     presenceLine.textContent = ack.present.join(", ");
     showAll(ack.messages);
-    resendPending();
+    catchUp(early.splice(0));
+    if (!joined) return; // catchUp found a gap and is joining again
+    markRead();
+    if (reconnecting) announce(t.tOnline);
+    reconnecting = false;
+    pump();
   });
 }
 
-socket.on("connect", () => {
-  if (joined) announce(t.tOnline);
-  join();
-});
+socket.on("connect", join);
 socket.on("disconnect", () => {
   joined = false;
+  reconnecting = true;
+  sending = null; // an unanswered send is sent again after the re-join
+  sendToken++;
   announce(t.tOffline);
 });
 socket.on("message", (m) => {
   if (m.room_id !== roomId) return;
-  if (lastSeq !== null && m.seq > lastSeq + 1) {
-    join(); // a gap: something was missed, so ask for everything after lastSeq
+  if (!joined || m.seq > (lastSeq ?? 0) + 1) {
+    early.push(m);
+    if (joined) join(); // a gap: something was missed, so ask for everything after lastSeq
     return;
   }
   show(m);
@@ -188,6 +213,7 @@ socket.on("presence", (data) => {
 });
 
 olderButton.addEventListener("click", () => {
+  if (firstSeq === null) return;
   socket.timeout(ACK_TIMEOUT).emit("history", { room_id: roomId, before_seq: firstSeq }, (err, ack) => {
     if (err || !ack.ok) return announce(ack?.message || t.tFailed);
     const anchor = list.firstElementChild;
@@ -218,6 +244,38 @@ function pendingItem(clientId, body) {
   return li;
 }
 
+// Own messages go out one at a time, in the order they were written, and only while joined:
+// the server handles events concurrently, so two sends in flight at once (say, after a
+// reconnect) could be stored in the other order. A message written while offline stays pending
+// and goes out after the re-join.
+const outbox = []; // local copies not yet acknowledged, oldest first
+let sending = null; // the one in flight
+let sendToken = 0; // answers to anything but the latest attempt are ignored
+
+function forget(li) {
+  li.remove();
+  const at = outbox.indexOf(li);
+  if (at >= 0) outbox.splice(at, 1);
+  if (sending === li) {
+    sending = null;
+    sendToken++;
+    pump();
+  }
+}
+
+function pump() {
+  if (sending || !joined) return;
+  const next = outbox.find((li) => !li.classList.contains("failed"));
+  if (next) attempt(next, 1);
+}
+
+function markSent(li, seq) {
+  // Until the broadcast (or a join's history) brings the stored message, which replaces it.
+  li.classList.remove("pending");
+  li.dataset.seq = seq;
+  li.querySelector(".message-status").textContent = "";
+}
+
 function markFailed(li, message) {
   li.classList.add("failed");
   const status = li.querySelector(".message-status");
@@ -229,27 +287,32 @@ function markFailed(li, message) {
   retry.addEventListener("click", () => {
     li.classList.remove("failed");
     status.textContent = t.tPending;
-    attempt(li, 1);
+    pump();
   });
   status.append(" ", retry);
   announce(message || t.tFailed);
 }
 
 function attempt(li, tries) {
+  sending = li;
+  const token = ++sendToken;
   const payload = { room_id: roomId, client_id: li.dataset.clientId, body: li.dataset.body };
   socket.timeout(ACK_TIMEOUT).emit("send", payload, (err, ack) => {
-    if (!li.isConnected) return; // the broadcast already replaced it
+    if (token !== sendToken) return; // replaced by the broadcast, or the connection was lost
+    if (err && tries < 2 && joined) return attempt(li, tries + 1);
+    sending = null;
     if (err) {
-      if (tries < 2) return attempt(li, tries + 1);
-      return markFailed(li);
+      if (joined) markFailed(li);
+    } else if (!ack.ok) {
+      markFailed(li, ack.message);
+    } else {
+      outbox.splice(outbox.indexOf(li), 1);
+      markSent(li, ack.seq);
+      // Stored earlier (a retry of a send whose answer was lost): there is no new broadcast.
+      if (ack.duplicate) join();
     }
-    if (!ack.ok) return markFailed(li, ack.message);
-    li.dataset.seq = ack.seq;
+    pump();
   });
-}
-
-function resendPending() {
-  for (const li of list.querySelectorAll("li.pending:not(.failed)")) attempt(li, 1);
 }
 
 if (form) {
@@ -259,9 +322,10 @@ if (form) {
     if (!body) return;
     const li = pendingItem(newClientId(), body);
     list.append(li);
-    list.scrollTop = list.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
     input.value = "";
-    attempt(li, 1);
+    outbox.push(li);
+    pump();
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {

@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext, ngettext
 
+from tests.conftest import restore_live_socketio
+
 LOCALES = ("sv", "en")
 
 
@@ -73,3 +75,11 @@ def new_page(app: Flask, browser, live_server: str) -> Iterator[Callable[..., ob
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def live_socketio() -> Callable[[], None]:
+    """Make the shared Socket.IO server talk to real browsers again; call it once more after
+    using `socket_as` in the same test (see `restore_live_socketio`)."""
+    restore_live_socketio()
+    return restore_live_socketio

@@ -139,7 +139,22 @@ def can_open_rooms(user: Any) -> bool:
 
 
 def _is_member(user: Any, room: Any) -> bool:
-    return any(m.user_id == user.id for m in room.members)
+    """One small query rather than loading every member: this runs on every chat event."""
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+    from mentorhub.rooms.models import RoomMember
+
+    return (
+        db.session.scalar(
+            sa.select(RoomMember.user_id).where(
+                RoomMember.room_id == room.id,
+                RoomMember.user_id == user.id,
+                RoomMember.removed_at.is_(None),
+            )
+        )
+        is not None
+    )
 
 
 def _linked_to_a_member(user: Any, room: Any) -> bool:

@@ -15,6 +15,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
+from sqlalchemy import orm as sa_orm
 from sqlalchemy.exc import IntegrityError
 
 from mentorhub import audit, policy
@@ -85,7 +86,12 @@ def event(name: str) -> Callable:
 
 def _room(data: dict) -> Room:
     room_id = data.get("room_id")
-    room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
+    # Only the room's own row: members, mentor and area load on demand, and a send needs none.
+    room = (
+        db.session.get(Room, room_id, options=[sa_orm.lazyload("*")])
+        if isinstance(room_id, int)
+        else None
+    )
     if room is None:
         raise chat.ChatError("not_found", _("The room does not exist."))
     return room
@@ -142,16 +148,18 @@ def join(user, data):
         "can_post": policy.can_post_in(user, room),
         "present": _presence(room.id)["present"] if small else [],
     }
-    return ack, (lambda: socketio.emit("presence", _presence(room.id), to=channel(room.id)))
+    room_id = room.id
+    return ack, (lambda: socketio.emit("presence", _presence(room_id), to=channel(room_id)))
 
 
 @event("leave")
 def leave(user, data):
     room = _room(data)
-    leave_room(channel(room.id))
-    _present[room.id].pop(request.sid, None)
+    room_id = room.id
+    leave_room(channel(room_id))
+    _present[room_id].pop(request.sid, None)
     return {"ok": True}, (
-        lambda: socketio.emit("presence", _presence(room.id), to=channel(room.id))
+        lambda: socketio.emit("presence", _presence(room_id), to=channel(room_id))
     )
 
 
@@ -162,9 +170,9 @@ def send(user, data):
     message = chat.payload(sent.message)
     ack = {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
     # Broadcast only after the commit: nobody sees a message that is not stored.
-    after = (
-        (lambda: socketio.emit("message", message, to=channel(room.id))) if sent.created else None
-    )
+    # (room_id, not room.id: after the commit the room is expired and would be loaded again)
+    to = channel(message["room_id"])
+    after = (lambda: socketio.emit("message", message, to=to)) if sent.created else None
     return ack, after
 
 
@@ -189,7 +197,7 @@ def typing(user, data):
     payload = {"room_id": room.id, "name": user.name}
     sid = request.sid
     return {"ok": True}, (
-        lambda: socketio.emit("typing", payload, to=channel(room.id), skip_sid=sid)
+        lambda: socketio.emit("typing", payload, to=channel(payload["room_id"]), skip_sid=sid)
     )
 
 

@@ -81,10 +81,13 @@ def send(author: User, room: Room, client_id: str, body: str) -> Sent:
     _check_rate(author)
     html = markup.render(body)
     # The row lock serialises writers per room, so seq order is commit order.
-    locked = db.session.scalars(sa.select(Room).where(Room.id == room.id).with_for_update()).one()
-    db.session.refresh(locked, ["last_seq"])
-    seq = locked.last_seq + 1
-    locked.last_seq = seq
+    seq = 1 + db.session.scalar(
+        sa.select(Room.last_seq).where(Room.id == room.id).with_for_update()
+    )
+    db.session.execute(
+        sa.update(Room).where(Room.id == room.id).values(last_seq=seq),
+        execution_options={"synchronize_session": False},
+    )
     message = Message(
         room_id=room.id, seq=seq, author_id=author.id, client_id=client_id, body=body, html=html
     )
@@ -135,7 +138,8 @@ def _mark_read(user: User, room: Room, seq: int) -> None:
             RoomMember.user_id == user.id,
             RoomMember.last_read_seq < seq,
         )
-        .values(last_read_seq=seq)
+        .values(last_read_seq=seq),
+        execution_options={"synchronize_session": False},
     )
 
 

@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.nominations.views import bp as nominations_bp
     from mentorhub.notifications.views import bp as notifications_bp
     from mentorhub.privacy.views import bp as privacy_bp
+    from mentorhub.problems.views import bp as problems_bp
     from mentorhub.programme.views import bp as programme_bp
     from mentorhub.rooms.views import bp as rooms_bp
 
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp, url_prefix="/matching")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rooms_bp, url_prefix="/rooms")
+    app.register_blueprint(problems_bp, url_prefix="/problems")
 
 
 def _register_hooks(app: Flask) -> None:

@@ -92,7 +92,12 @@ def load_pupils(today: date) -> int:
     coordinator = db.session.scalars(
         sa.select(User).where(User.email == email_for("samordnare"))
     ).one()
-    return demo_pupils.load(today, term, coordinator, DEMO_PASSWORD)
+    from mentorhub import demo_rooms
+
+    count = demo_pupils.load(today, term, coordinator, DEMO_PASSWORD)
+    db.session.flush()
+    demo_rooms.load(today, term)
+    return count
 
 
 def email_for(local: str) -> str:

@@ -18,6 +18,15 @@ from mentorhub.nominations.models import (  # noqa: F401
     NominationSubject,
 )
 from mentorhub.notifications.models import Notification  # noqa: F401
+from mentorhub.problems.models import (  # noqa: F401
+    Attempt,
+    HintReveal,
+    LevelChange,
+    PostTarget,
+    Problem,
+    ProblemHint,
+    ProblemPost,
+)
 from mentorhub.programme.models import School, SubjectArea, Term  # noqa: F401
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink  # noqa: F401
 from mentorhub.rooms.models import Room, RoomMember  # noqa: F401

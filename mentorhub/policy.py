@@ -228,3 +228,153 @@ def rooms_visible_to(user: Any):
         )
         rule = sa.or_(rule, Room.id.in_(linked))
     return rule
+
+
+# --- problems, posted problems and attempts ---------------------------------------------------
+
+
+def can_write_problems(user: Any) -> bool:
+    """Knowledge mentors keep a problem bank of their own."""
+    return _signed_in(user) and user.has_role(Role.MENTOR)
+
+
+def mentor_area_ids(user: Any) -> set[int]:
+    """The subject areas a mentor works in: those of their offers and of their rooms."""
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+    from mentorhub.matching.models import MentorOffer, MentorOfferSubject
+    from mentorhub.rooms.models import Room
+
+    if not can_write_problems(user):
+        return set()
+    offered = sa.select(MentorOfferSubject.subject_area_id).join(
+        MentorOffer, MentorOffer.id == MentorOfferSubject.offer_id
+    )
+    offered = offered.where(MentorOffer.mentor_id == user.id)
+    in_rooms = sa.select(Room.subject_area_id).where(Room.mentor_id == user.id)
+    return set(db.session.scalars(sa.union(offered, in_rooms)))
+
+
+def can_edit_problem(user: Any, problem: Any) -> bool:
+    """Only the problem's own mentor edits it."""
+    return can_write_problems(user) and problem.mentor_id == user.id
+
+
+def can_view_problem(user: Any, problem: Any) -> bool:
+    """The owner; and, for a shared problem, mentors of the same subject area (read and post)."""
+    if can_edit_problem(user, problem):
+        return True
+    return (
+        problem.shared
+        and can_write_problems(user)
+        and problem.subject_area_id in mentor_area_ids(user)
+    )
+
+
+def problems_visible_to(user: Any):
+    """The SQL filter that matches `can_view_problem`, for the bank."""
+    import sqlalchemy as sa
+
+    from mentorhub.problems.models import Problem
+
+    if not can_write_problems(user):
+        return sa.false()
+    areas = mentor_area_ids(user)
+    shared = sa.and_(Problem.shared.is_(True), Problem.subject_area_id.in_(areas))
+    return sa.or_(Problem.mentor_id == user.id, shared)
+
+
+def can_post_problem(user: Any, problem: Any, room: Any) -> bool:
+    return (
+        can_view_problem(user, problem) and can_manage_room(user, room) and room.archived_at is None
+    )
+
+
+def _is_target(user: Any, post: Any) -> bool:
+    return any(t.pupil_id == user.id for t in post.targets) and _is_member(user, post.room)
+
+
+def can_view_post(user: Any, post: Any) -> bool:
+    """The room's mentor; the members it was posted to; read-only, the room's linked staff."""
+    if not _signed_in(user):
+        return False
+    if post.room.mentor_id == user.id or _is_target(user, post):
+        return True
+    return _linked_to_a_member(user, post.room)
+
+
+def is_post_observer(user: Any, post: Any) -> bool:
+    """Linked school staff read a posted problem without being in it: audited."""
+    return post.room.mentor_id != user.id and not _is_target(user, post)
+
+
+def can_work_on(user: Any, post: Any) -> bool:
+    """Open hints and submit attempts: a pupil the problem was posted to, in an open room."""
+    return (
+        _signed_in(user)
+        and user.has_role(Role.PUPIL)
+        and post.room.archived_at is None
+        and _is_target(user, post)
+    )
+
+
+def _linked_to_pupil(user: Any, pupil_id: int) -> bool:
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+    from mentorhub.pupils.models import StaffLink
+
+    if not _school_staff(user):
+        return False
+    found = db.session.scalar(
+        sa.select(StaffLink.pupil_id)
+        .where(StaffLink.staff_id == user.id, StaffLink.pupil_id == pupil_id)
+        .limit(1)
+    )
+    return found is not None
+
+
+def can_view_attempt(user: Any, attempt: Any) -> bool:
+    """The pupil, the room's mentor, and the pupil's linked school staff."""
+    if not _signed_in(user):
+        return False
+    if attempt.pupil_id == user.id or attempt.post.room.mentor_id == user.id:
+        return True
+    return _linked_to_pupil(user, attempt.pupil_id)
+
+
+def attempts_visible_to(user: Any):
+    """The SQL filter that matches `can_view_attempt`, for lists."""
+    import sqlalchemy as sa
+
+    from mentorhub.problems.models import Attempt, ProblemPost
+    from mentorhub.pupils.models import StaffLink
+    from mentorhub.rooms.models import Room
+
+    if not _signed_in(user):
+        return sa.false()
+    mentored = (
+        sa.select(ProblemPost.id)
+        .join(Room, Room.id == ProblemPost.room_id)
+        .where(Room.mentor_id == user.id)
+    )
+    rule = sa.or_(Attempt.pupil_id == user.id, Attempt.post_id.in_(mentored))
+    if _school_staff(user):
+        linked = sa.select(StaffLink.pupil_id).where(StaffLink.staff_id == user.id)
+        rule = sa.or_(rule, Attempt.pupil_id.in_(linked))
+    return rule
+
+
+def can_give_feedback(user: Any, attempt: Any) -> bool:
+    """The room's mentor assesses attempts and moves levels."""
+    return can_manage_room(user, attempt.post.room)
+
+
+def can_see_my_problems(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.PUPIL)
+
+
+def sees_all_posts(user: Any, room: Any) -> bool:
+    """The mentor and the linked staff see every problem posted in a room; a pupil their own."""
+    return _signed_in(user) and (room.mentor_id == user.id or _linked_to_a_member(user, room))

@@ -54,6 +54,23 @@ def text(kind: str, params: dict[str, Any]) -> str:
             pupil=p["pupil"],
             mentor=p["mentor"],
         ),
+        "problem.posted": lambda p: _(
+            "%(mentor)s posted the problem “%(problem)s” in %(room)s.",
+            mentor=p["mentor"],
+            problem=p["problem"],
+            room=p["room"],
+        ),
+        "problem.feedback": lambda p: _(
+            "%(mentor)s gave feedback on your attempt at “%(problem)s”.",
+            mentor=p["mentor"],
+            problem=p["problem"],
+        ),
+        "problem.level": lambda p: _(
+            "%(mentor)s moved your level in %(area)s to %(level)s.",
+            mentor=p["mentor"],
+            area=p["area"],
+            level=p["level"],
+        ),
     }
     return texts[kind](params)
 

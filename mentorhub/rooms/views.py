@@ -11,6 +11,7 @@ from mentorhub.chat import events
 from mentorhub.chat import services as chat
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
+from mentorhub.problems import services as problems
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms import services
@@ -88,6 +89,7 @@ def show(room_id: int):
         can_post=policy.can_post_in(current_user, room),
         can_manage=policy.can_manage_room(current_user, room),
         confirm=ConfirmForm(),
+        posts=problems.posts_in_room(current_user, room),
     )
 
 

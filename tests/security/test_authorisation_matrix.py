@@ -112,6 +112,21 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/rooms/<int:room_id>/members", "GET"): only({}),
     ("/rooms/<int:room_id>/members", "POST"): only({}),
     ("/rooms/<int:room_id>/archive", "POST"): only({}),
+    # problems: mentors keep a bank; a posted problem and its attempts only for the room's people
+    ("/problems/", "GET"): only({"mentor": 200}),
+    ("/problems/new", "GET"): only({"mentor": 200}),
+    ("/problems/new", "POST"): only({"mentor": 200}),
+    ("/problems/<int:problem_id>", "GET"): only({}),
+    ("/problems/<int:problem_id>/edit", "GET"): only({}),
+    ("/problems/<int:problem_id>/edit", "POST"): only({}),
+    ("/problems/<int:problem_id>/post", "GET"): only({}),
+    ("/problems/<int:problem_id>/post", "POST"): only({}),
+    ("/problems/posts/<int:post_id>", "GET"): only({}),
+    ("/problems/posts/<int:post_id>/hints", "POST"): only({}),
+    ("/problems/posts/<int:post_id>/attempts", "POST"): only({}),
+    ("/problems/attempts/<int:attempt_id>", "GET"): only({}),
+    ("/problems/attempts/<int:attempt_id>", "POST"): only({}),
+    ("/problems/mine", "GET"): only({"pupil": 200}),
     ("/notifications/", "GET"): signed_in(200),
     ("/notifications/read", "POST"): signed_in(302),
 }
@@ -142,6 +157,7 @@ def world(app, programme, make_user, make_nomination):
     from mentorhub.accounts.models import Invitation
     from mentorhub.extensions import db
     from mentorhub.matching.models import Match
+    from mentorhub.problems.models import Attempt, PostTarget, Problem, ProblemPost
     from mentorhub.rooms.models import Room, RoomMember
     from mentorhub.timeutil import utcnow
 
@@ -163,8 +179,31 @@ def world(app, programme, make_user, make_nomination):
         db.session.add(room)
         db.session.flush()
         db.session.add(RoomMember(room_id=room.id, user_id=pupil.id))
+        # a shared problem, posted to the pupil, with an attempt: no fresh user may touch them
+        problem = Problem(
+            mentor_id=mentor.id,
+            subject_area_id=programme["areas"][0],
+            title="P",
+            statement="$x$",
+            statement_html="",
+            levels=[3],
+            shared=True,
+        )
+        db.session.add(problem)
+        db.session.flush()
+        post = ProblemPost(
+            problem_id=problem.id,
+            room_id=room.id,
+            posted_by_id=mentor.id,
+            targets=[PostTarget(pupil_id=pupil.id, level=3)],
+        )
+        db.session.add(post)
+        db.session.flush()
+        attempt = Attempt(post_id=post.id, pupil_id=pupil.id, level=3, body="x")
+        db.session.add(attempt)
         db.session.commit()
         match_id, room_id = match.id, room.id
+        problem_id, post_id, attempt_id = problem.id, post.id, attempt.id
         invitation = Invitation(
             token_hash="x" * 64, email="invited@example.se", roles=["mentor"], expires_at=utcnow()
         )
@@ -180,6 +219,9 @@ def world(app, programme, make_user, make_nomination):
         "nomination_id": nomination_id,
         "match_id": match_id,
         "room_id": room_id,
+        "problem_id": problem_id,
+        "post_id": post_id,
+        "attempt_id": attempt_id,
         "token": "not-a-real-token",
         "path:filename": _STATIC_FILE,
     }

@@ -32,6 +32,7 @@ def _secret_key(instance: Path) -> str:
 def load(instance: Path = INSTANCE) -> dict:
     """Read the configuration. Every key is documented in README.md."""
     tls = _bool("MENTORHUB_TLS")
+    _chat_image_max = int(os.environ.get("CHAT_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
@@ -44,6 +45,11 @@ def load(instance: Path = INSTANCE) -> dict:
         # None: same origin only (python-engineio's default check against the Host header).
         "SOCKETIO_ORIGINS": os.environ.get("SOCKETIO_ORIGINS") or None,
         "CHAT_RATE_LIMIT": os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds"),
+        # Chat images: the largest upload accepted, and where the re-encoded files are kept.
+        "CHAT_IMAGE_MAX_BYTES": _chat_image_max,
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        # Any request body: an image plus its form fields (a caption, the CSRF token).
+        "MAX_CONTENT_LENGTH": _chat_image_max + 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

@@ -86,6 +86,18 @@ def register(app: Flask) -> None:
     for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _page(code))
 
+    @app.errorhandler(413)
+    def too_large(e):
+        # Bigger than MAX_CONTENT_LENGTH: only a chat image upload can be; it is answered like
+        # the upload's own refusals, so the chat shows the message.
+        db.session.rollback()
+        from mentorhub.chat import images
+
+        message = str(images.too_large().message)
+        if request.path.endswith("/images"):
+            return {"ok": False, "error": "too_large", "message": message}, 413
+        return _page(400, message)
+
     @app.errorhandler(CSRFError)
     def csrf_error(e):
         return _page(400, _l("The form had expired. Reload the page and send it again."))

@@ -78,6 +78,7 @@ def app(database_url: str) -> Iterator[Flask]:
             "SOCKETIO_ASYNC_MODE": "threading",
             "SERVER_BASE_URL": "http://localhost",
             "MAIL_BACKEND": "outbox",
+            "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="mentorhub-uploads-"),
         }
     )
     with app.app_context():

@@ -30,8 +30,26 @@ class Message(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # An image message: the body is its caption (maybe empty).
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("chat_images.id"))
 
     author = relationship("User", foreign_keys=[author_id], lazy="joined")
+    image = relationship("ChatImage", lazy="joined")
+
+
+class ChatImage(db.Model):
+    """An uploaded image, re-encoded without metadata, stored under UPLOAD_FOLDER."""
+
+    __tablename__ = "chat_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MessageReport(db.Model):

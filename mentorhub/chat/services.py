@@ -18,7 +18,8 @@ from limits import parse
 
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
-from mentorhub.chat.models import Message, MessageReport
+from mentorhub.chat import images
+from mentorhub.chat.models import ChatImage, Message, MessageReport
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, limiter
 from mentorhub.notifications import services as notifications
@@ -62,24 +63,67 @@ def _existing(room: Room, author: User, client_id: str) -> Message | None:
     ).first()
 
 
-def send(author: User, room: Room, client_id: str, body: str) -> Sent:
-    """Validate, render, number and store one message. The caller commits, then broadcasts."""
+def _check_send(author: User, room: Room, client_id: str) -> Message | None:
+    """Access and client_id; returns the stored message when this is a retry."""
     if not policy.can_post_in(author, room):
         raise ChatError("forbidden", _l("You cannot write in this room."))
     if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
         raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
-    previous = _existing(room, author, client_id)
-    if previous is not None:
-        return Sent(previous, created=False)
+    return _existing(room, author, client_id)
+
+
+def _clean_body(body) -> str:
     body = (body or "").strip() if isinstance(body, str) else ""
-    if not body:
-        raise ChatError("empty", _l("Write something before you send."))
     if len(body) > MAX_LENGTH:
         raise ChatError(
             "too_long", _l("The message is too long (at most %(n)d characters).", n=MAX_LENGTH)
         )
+    return body
+
+
+def send(author: User, room: Room, client_id: str, body: str) -> Sent:
+    """Validate, render, number and store one message. The caller commits, then broadcasts."""
+    previous = _check_send(author, room, client_id)
+    if previous is not None:
+        return Sent(previous, created=False)
+    body = _clean_body(body)
+    if not body:
+        raise ChatError("empty", _l("Write something before you send."))
     _check_rate(author)
-    html = markup.render(body)
+    return Sent(_store(author, room, client_id, body), created=True)
+
+
+def send_image(author: User, room: Room, client_id: str, caption: str, data: bytes) -> Sent:
+    """An image message: check and re-encode the image, store it and a message (its body the
+    caption, maybe empty) on the same seq/client_id path as `send`. The caller commits."""
+    previous = _check_send(author, room, client_id)
+    if previous is not None:
+        return Sent(previous, created=False)
+    caption = _clean_body(caption)
+    try:
+        encoded = images.encode(data)
+    except images.ImageRefused as refused:
+        raise ChatError(refused.code, refused.message) from None
+    _check_rate(author)
+    # Written before the commit: a failed commit leaves an unreferenced file, never a
+    # message whose image is missing.
+    image = ChatImage(
+        room_id=room.id,
+        uploader_id=author.id,
+        stored_name=images.store(encoded),
+        content_type=encoded.content_type,
+        width=encoded.width,
+        height=encoded.height,
+    )
+    db.session.add(image)
+    db.session.flush()
+    return Sent(_store(author, room, client_id, caption, image), created=True)
+
+
+def _store(
+    author: User, room: Room, client_id: str, body: str, image: ChatImage | None = None
+) -> Message:
+    html = markup.render(body) if body else ""
     # The row lock serialises writers per room, so seq order is commit order.
     seq = 1 + db.session.scalar(
         sa.select(Room.last_seq).where(Room.id == room.id).with_for_update()
@@ -89,14 +133,63 @@ def send(author: User, room: Room, client_id: str, body: str) -> Sent:
         execution_options={"synchronize_session": False},
     )
     message = Message(
-        room_id=room.id, seq=seq, author_id=author.id, client_id=client_id, body=body, html=html
+        room_id=room.id,
+        seq=seq,
+        author_id=author.id,
+        client_id=client_id,
+        body=body,
+        html=html,
+        image_id=image.id if image else None,
     )
     # Two tabs racing with one client_id: the loser's flush raises IntegrityError; the socket
     # helper rolls back and retries once, and the retry finds the stored message above.
     db.session.add(message)
     db.session.flush()
     _mark_read(author, room, seq)
-    return Sent(message, created=True)
+    _notify_mentions(author, room, body)
+    return message
+
+
+_MENTION_AT = re.compile(r"(?<!\w)@")
+
+
+def mentioned(body: str, people: list[User]) -> list[User]:
+    """The people named after an `@` in `body`: `@Förnamn Efternamn` names that person;
+    `@Förnamn` names everyone with that first name. Case-insensitive."""
+    found: dict[int, User] = {}
+    for at in _MENTION_AT.finditer(body):
+        rest = body[at.end() :]
+
+        def starts(name: str, rest: str = rest) -> bool:
+            return bool(name) and re.match(re.escape(name) + r"(?!\w)", rest, re.I) is not None
+
+        full = [p for p in people if starts(p.name.strip())]
+        first = [p for p in people if starts((p.name.split() or [""])[0])]
+        for person in full or first:
+            found[person.id] = person
+    return list(found.values())
+
+
+def _notify_mentions(author: User, room: Room, body: str) -> None:
+    """An in-app notification for each participant (mentor, current members) mentioned."""
+    if "@" not in body:
+        return
+    members = sa.select(RoomMember.user_id).where(
+        RoomMember.room_id == room.id, RoomMember.removed_at.is_(None)
+    )
+    people = db.session.scalars(
+        sa.select(User).where(
+            sa.or_(User.id == room.mentor_id, User.id.in_(members)), User.id != author.id
+        )
+    ).all()
+    targets = mentioned(body, list(people))
+    if targets:
+        notifications.notify(
+            targets,
+            "chat.mention",
+            {"author": author.name, "room": room.name},
+            link=f"/rooms/{room.id}",
+        )
 
 
 def payload(message: Message) -> dict:
@@ -111,6 +204,14 @@ def payload(message: Message) -> dict:
         "hidden": hidden,
         "created_at": message.created_at.isoformat() + "Z",
         "client_id": message.client_id,
+        "image": None
+        if hidden or message.image is None
+        else {
+            "id": message.image.id,
+            "url": f"/rooms/images/{message.image.id}",
+            "width": message.image.width,
+            "height": message.image.height,
+        },
     }
 
 
@@ -161,19 +262,18 @@ def read_position(user: User, room: Room) -> int:
 
 
 def unread_counts(user: User, rooms: list[Room]) -> dict[int, int]:
-    """Unread messages per room for the user, from server-side read positions (one query)."""
+    """Unread messages per room for the user, from server-side read positions (one query).
+
+    Only members have a read position; the mentor and observers get no count rather than a
+    wrong one (every message shown as unread for ever)."""
     if not rooms:
         return {}
     rows = db.session.execute(
         sa.select(Room.id, Room.last_seq, RoomMember.last_read_seq)
-        .join(
-            RoomMember,
-            sa.and_(RoomMember.room_id == Room.id, RoomMember.user_id == user.id),
-            isouter=True,
-        )
-        .where(Room.id.in_([r.id for r in rooms]))
+        .join(RoomMember, sa.and_(RoomMember.room_id == Room.id, RoomMember.user_id == user.id))
+        .where(Room.id.in_([r.id for r in rooms]), RoomMember.removed_at.is_(None))
     ).all()
-    return {room_id: max(0, last - (read or 0)) for room_id, last, read in rows}
+    return {room_id: max(0, last - read) for room_id, last, read in rows}
 
 
 def report(user: User, message: Message, reason: str) -> MessageReport:

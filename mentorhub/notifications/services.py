@@ -43,6 +43,9 @@ def text(kind: str, params: dict[str, Any]) -> str:
             room=p["room"],
             excerpt=p["excerpt"],
         ),
+        "chat.mention": lambda p: _(
+            "%(author)s mentioned you in %(room)s.", author=p["author"], room=p["room"]
+        ),
         "match.confirmed.pupil": lambda p: _(
             "Your knowledge mentor is %(mentor)s (%(area)s).", mentor=p["mentor"], area=p["area"]
         ),

@@ -2,15 +2,17 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
-from mentorhub.chat import events
+from mentorhub.chat import events, images
 from mentorhub.chat import services as chat
+from mentorhub.chat.models import ChatImage, Message
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
-from mentorhub.extensions import db
+from mentorhub.extensions import db, socketio
 from mentorhub.problems import services as problems
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
@@ -90,6 +92,7 @@ def show(room_id: int):
         can_manage=policy.can_manage_room(current_user, room),
         confirm=ConfirmForm(),
         posts=problems.posts_in_room(current_user, room),
+        image_max=images.size_label(images.max_bytes()),
     )
 
 
@@ -126,3 +129,65 @@ def archive(room_id: int):
         _("The room is archived: it can be read but not written in."),
     )
     return redirect(url_for("rooms.show", room_id=room.id))
+
+
+@bp.post("/<int:room_id>/images")
+def upload_image(room_id: int):
+    """An image message, sent over HTTP (Socket.IO events carry no files or CSRF token).
+
+    Unlike every other view, this one commits itself: the message must be broadcast, and only a
+    stored message may be (docs/realtime.md, "Images"). `commit_and_secure` then has nothing
+    left to commit. Answers JSON like a `send` ack; a refusal stores nothing."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        abort(404)
+    if not policy.can_post_in(current_user, room):
+        return _refused("forbidden", _("You cannot write in this room."), 403)
+    upload = request.files.get("image")
+    if upload is None or not upload.filename:
+        return _refused("no_image", _("Choose an image to send."), 400)
+    data = upload.stream.read(images.max_bytes() + 1)
+    try:
+        sent = chat.send_image(
+            current_user,
+            room,
+            request.form.get("client_id", ""),
+            request.form.get("caption", ""),
+            data,
+        )
+    except chat.ChatError as error:
+        status = {"forbidden": 403, "too_large": 413, "rate_limited": 429}.get(error.code, 400)
+        return _refused(error.code, str(error.message), status)
+    message = chat.payload(sent.message)
+    db.session.commit()
+    if sent.created:
+        socketio.emit("message", message, to=events.channel(room_id))
+    return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
+
+
+def _refused(code: str, message: str, status: int):
+    db.session.rollback()
+    return {"ok": False, "error": code, "message": message}, status
+
+
+@bp.get("/images/<int:image_id>")
+def image(image_id: int):
+    """A chat image, for those who can read its room (observers are audited)."""
+    stored = db.session.get(ChatImage, image_id)
+    if stored is None:
+        abort(404)
+    room = _load(stored.room_id)
+    hidden = db.session.scalar(sa.select(Message.hidden_at).where(Message.image_id == stored.id))
+    if hidden is not None and not policy.can_moderate(current_user, room):
+        abort(404)
+    path = images.path_of(stored.stored_name)
+    if not path.is_file():
+        abort(404)
+    if policy.is_observer(current_user, room):
+        audit.record(current_user, "chat_image.read", stored, room_id=room.id)
+    response = send_file(path, mimetype=stored.content_type, conditional=False, max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -17,6 +17,7 @@ const presenceLine = document.getElementById("presence");
 const olderButton = document.getElementById("older");
 const form = document.getElementById("send-form");
 const input = document.getElementById("body");
+const imageInput = document.getElementById("image");
 
 const ACK_TIMEOUT = 5000;
 let lastSeq = null; // the highest seq shown; re-joins ask for what came after it
@@ -77,6 +78,16 @@ function messageItem(m) {
     body.innerHTML = m.html; // sanitised on the server when it was stored
   }
   li.append(head, body);
+  if (m.image) {
+    const img = document.createElement("img");
+    img.className = "message-image";
+    img.src = m.image.url;
+    img.width = m.image.width;
+    img.height = m.image.height;
+    img.loading = "lazy";
+    img.alt = body.textContent.trim() || t.tImageFrom.replace("{name}", m.author.name);
+    li.append(img);
+  }
   if (!m.hidden) li.append(actions(m));
   renderMath(body);
   return li;
@@ -315,10 +326,53 @@ function attempt(li, tries) {
   });
 }
 
+// An image goes over HTTP (Socket.IO carries neither files nor the CSRF token). The server
+// stores it, commits and then broadcasts the message like any other, so the answer here only
+// marks the local copy sent or failed; the broadcast replaces it.
+async function uploadImage(file, caption) {
+  const clientId = newClientId();
+  const li = pendingItem(clientId, caption || file.name);
+  list.append(li);
+  scroller.scrollTop = scroller.scrollHeight;
+  const data = new FormData();
+  data.append("image", file);
+  data.append("caption", caption);
+  data.append("client_id", clientId);
+  const token = form.elements.csrf_token.value;
+  data.append("csrf_token", token);
+  let ack = null;
+  try {
+    const response = await fetch(root.dataset.imageUrl, {
+      method: "POST",
+      body: data,
+      headers: { "X-CSRFToken": token, Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    ack = await response.json();
+  } catch {
+    ack = null;
+  }
+  if (ack?.ok) {
+    if (li.isConnected) markSent(li, ack.seq);
+    if (ack.duplicate) join();
+  } else {
+    li.remove(); // nothing was stored
+    if (!input.value) input.value = caption;
+    announce(ack?.message || t.tFailed);
+  }
+}
+
 if (form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = input.value.trim();
+    const file = imageInput?.files[0];
+    if (file) {
+      input.value = "";
+      imageInput.value = "";
+      uploadImage(file, body).catch(() => announce(t.tFailed));
+      return;
+    }
     if (!body) return;
     const li = pendingItem(newClientId(), body);
     list.append(li);

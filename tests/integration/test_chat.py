@@ -210,3 +210,11 @@ def test_a_report_notifies_the_rooms_mentor(app, room, socket_as):
             sa.select(Notification.kind).where(Notification.user_id == room["mentor"].id)
         ).all()
     assert kinds == ["message.reported"]
+
+
+def test_the_mentor_gets_no_false_unread_count(room, socket_as, client, login_as):
+    socket_as(room["alva"]).emit(
+        "send", {"room_id": room["id"], "client_id": "unr-mentor", "body": "x"}, callback=True
+    )
+    login_as(room["mentor"])
+    assert "oläst" not in client.get("/rooms/").get_data(as_text=True)

@@ -112,6 +112,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/rooms/<int:room_id>/members", "GET"): only({}),
     ("/rooms/<int:room_id>/members", "POST"): only({}),
     ("/rooms/<int:room_id>/archive", "POST"): only({}),
+    ("/rooms/<int:room_id>/images", "POST"): only({}),
+    ("/rooms/images/<int:image_id>", "GET"): only({}),
     # problems: mentors keep a bank; a posted problem and its attempts only for the room's people
     ("/problems/", "GET"): only({"mentor": 200}),
     ("/problems/new", "GET"): only({"mentor": 200}),
@@ -155,6 +157,7 @@ def test_every_url_rule_has_a_row(app):
 def world(app, programme, make_user, make_nomination):
     """One object of each kind a URL can name, and a target person to deactivate."""
     from mentorhub.accounts.models import Invitation
+    from mentorhub.chat.models import ChatImage
     from mentorhub.extensions import db
     from mentorhub.matching.models import Match
     from mentorhub.problems.models import Attempt, PostTarget, Problem, ProblemPost
@@ -201,7 +204,17 @@ def world(app, programme, make_user, make_nomination):
         db.session.flush()
         attempt = Attempt(post_id=post.id, pupil_id=pupil.id, level=3, body="x")
         db.session.add(attempt)
+        image = ChatImage(
+            room_id=room.id,
+            uploader_id=pupil.id,
+            stored_name="not-stored.png",
+            content_type="image/png",
+            width=1,
+            height=1,
+        )
+        db.session.add(image)
         db.session.commit()
+        image_id = image.id
         match_id, room_id = match.id, room.id
         problem_id, post_id, attempt_id = problem.id, post.id, attempt.id
         invitation = Invitation(
@@ -222,6 +235,7 @@ def world(app, programme, make_user, make_nomination):
         "problem_id": problem_id,
         "post_id": post_id,
         "attempt_id": attempt_id,
+        "image_id": image_id,
         "token": "not-a-real-token",
         "path:filename": _STATIC_FILE,
     }

@@ -2,7 +2,7 @@
 // Messages are shown only once the server has stored them (or as "pending" to their author);
 // a resend carries the same client_id, so a retry never stores a message twice.
 import { io } from "../vendor/socket.io.esm.min.js";
-import katex from "../vendor/katex/katex.mjs";
+import { renderMath } from "./math.js"; // also renders the math already on the page
 
 const root = document.getElementById("chat");
 const roomId = Number(root.dataset.roomId);
@@ -26,26 +26,6 @@ let joined = false;
 
 const socket = io({ transports: ["websocket", "polling"] });
 
-function renderMath(container) {
-  for (const el of container.querySelectorAll(".math")) {
-    if (el.dataset.rendered) continue;
-    const tex = el.textContent;
-    try {
-      katex.render(tex, el, {
-        displayMode: el.classList.contains("math-display"),
-        throwOnError: false,
-        trust: false,
-        strict: "ignore",
-        maxExpand: 500,
-        maxSize: 20,
-        output: "htmlAndMathml",
-      });
-    } catch {
-      el.textContent = tex; // shown as text, never as HTML
-    }
-    el.dataset.rendered = "1";
-  }
-}
 
 function timeLabel(iso) {
   return new Date(iso).toLocaleTimeString(document.documentElement.lang, {

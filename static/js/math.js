@@ -1,4 +1,4 @@
-// Renders every `.math` element on the page with KaTeX, as chat.js does for messages.
+// Renders every `.math` element with KaTeX: on the page at load, and in chat messages (chat.js).
 // The server stores math as escaped TeX in <span|div class="math math-inline|math-display">;
 // display mode is chosen by class, never by tag. Errors show the TeX as text, never as HTML.
 import katex from "../vendor/katex/katex.mjs";

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -69,9 +70,14 @@ class AttemptForm(FlaskForm):
         _l("Your solution"),
         validators=[Optional(), Length(max=10_000)],
         description=_l(
-            "Show how you thought. Markdown and math with $…$ work. Images cannot be attached yet."
+            "Show how you thought. Markdown and math with $…$ work. You can also attach an image."
         ),
         render_kw={"rows": 6},
+    )
+    image = FileField(
+        _l("Image (optional)"),
+        description=_l("A photo of your work, for example. PNG, JPEG, GIF or WebP."),
+        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
     )
 
 

@@ -148,9 +148,12 @@ class Attempt(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     feedback_at: Mapped[datetime | None]
+    # An optional image with the attempt (re-encoded, stored like chat images).
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("chat_images.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     post = relationship("ProblemPost", lazy="joined")
+    image = relationship("ChatImage", lazy="joined")
     pupil = relationship("User", foreign_keys=[pupil_id], lazy="joined")
     feedback_by = relationship("User", foreign_keys=[feedback_by_id], lazy="joined")
 

@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
+from mentorhub.chat import images
+from mentorhub.chat.models import ChatImage
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.notifications import services as notifications
@@ -329,7 +331,11 @@ def check_answer(problem: Problem, answer: str) -> bool | None:
     return None
 
 
-def submit_attempt(pupil: User, post: ProblemPost, *, answer: str, body: str) -> Attempt:
+def submit_attempt(
+    pupil: User, post: ProblemPost, *, answer: str, body: str, image: bytes | None = None
+) -> Attempt:
+    """Check and store an attempt; `image` is an optional upload, checked and re-encoded like a
+    chat image and stored in the post's room. A refusal stores nothing."""
     if not policy.can_work_on(pupil, post):
         raise DomainError(_l("You cannot work on this problem."))
     problem = post.problem
@@ -344,7 +350,27 @@ def submit_attempt(pupil: User, post: ProblemPost, *, answer: str, body: str) ->
         raise DomainError(
             _l("The text is too long (at most %(n)d characters).", n=MAX_ATTEMPT), field="body"
         )
+    encoded = None
+    if image:
+        try:
+            encoded = images.encode(image)
+        except images.ImageRefused as refused:
+            raise DomainError(refused.message, field="image") from None
     correct = check_answer(problem, answer)
+    stored_image = None
+    if encoded is not None:
+        # Written before the commit: a failed commit leaves an unreferenced file, never an
+        # attempt whose image is missing.
+        stored_image = ChatImage(
+            room_id=post.room_id,
+            uploader_id=pupil.id,
+            stored_name=images.store(encoded),
+            content_type=encoded.content_type,
+            width=encoded.width,
+            height=encoded.height,
+        )
+        db.session.add(stored_image)
+        db.session.flush()
     attempt = Attempt(
         post_id=post.id,
         pupil_id=pupil.id,
@@ -355,6 +381,7 @@ def submit_attempt(pupil: User, post: ProblemPost, *, answer: str, body: str) ->
         correct=correct,
         # A correct automatic check counts as solved; the mentor can still say otherwise.
         status=AttemptStatus.SOLVED.value if correct else AttemptStatus.NEW.value,
+        image_id=stored_image.id if stored_image else None,
     )
     db.session.add(attempt)
     db.session.flush()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
+from mentorhub.chat import images
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.problems import services
@@ -209,9 +210,15 @@ def submit_attempt(post_id: int):
     policy.authorize(policy.can_work_on(current_user, post))
     form = AttemptForm()
     if form.validate_on_submit():
+        upload = form.image.data
+        data = upload.stream.read(images.max_bytes() + 1) if upload and upload.filename else None
         try:
             attempt = services.submit_attempt(
-                current_user, post, answer=form.answer.data or "", body=form.body.data or ""
+                current_user,
+                post,
+                answer=form.answer.data or "",
+                body=form.body.data or "",
+                image=data,
             )
         except DomainError as error:
             show_on_form(error, form)

@@ -14,6 +14,7 @@ from mentorhub.chat.models import ChatImage, Message
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db, socketio
 from mentorhub.problems import services as problems
+from mentorhub.problems.models import Attempt
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms import services
@@ -172,18 +173,31 @@ def _refused(code: str, message: str, status: int):
 
 @bp.get("/images/<int:image_id>")
 def image(image_id: int):
-    """A chat image, for those who can read its room (observers are audited)."""
+    """A chat image, for those who can read its room (observers are audited); an attempt's
+    image only for those who may see the attempt (others than the pupil are audited)."""
     stored = db.session.get(ChatImage, image_id)
     if stored is None:
         abort(404)
-    room = _load(stored.room_id)
-    hidden = db.session.scalar(sa.select(Message.hidden_at).where(Message.image_id == stored.id))
-    if hidden is not None and not policy.can_moderate(current_user, room):
-        abort(404)
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
+    if attempt is not None:
+        if not policy.can_view_attempt(current_user, attempt):
+            abort(404)
+    else:
+        room = _load(stored.room_id)
+        hidden = db.session.scalar(
+            sa.select(Message.hidden_at).where(Message.image_id == stored.id)
+        )
+        if hidden is not None and not policy.can_moderate(current_user, room):
+            abort(404)
     path = images.path_of(stored.stored_name)
     if not path.is_file():
         abort(404)
-    if policy.is_observer(current_user, room):
+    if attempt is not None:
+        if attempt.pupil_id != current_user.id:
+            audit.record(
+                current_user, "attempt_image.read", attempt, person=attempt.pupil, image=stored.id
+            )
+    elif policy.is_observer(current_user, room):
         audit.record(current_user, "chat_image.read", stored, room_id=room.id)
     response = send_file(path, mimetype=stored.content_type, conditional=False, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -2,7 +2,7 @@
 
 from mentorhub.accounts.models import Invitation, PasswordReset, User, UserRole  # noqa: F401
 from mentorhub.audit import AuditEntry  # noqa: F401
-from mentorhub.chat.models import Message, MessageReport  # noqa: F401
+from mentorhub.chat.models import Message, MessageReport, ReadPosition  # noqa: F401
 from mentorhub.mail import OutboxMail  # noqa: F401
 from mentorhub.matching.models import (  # noqa: F401
     Match,

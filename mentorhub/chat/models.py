@@ -62,3 +62,17 @@ class MessageReport(db.Model):
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReadPosition(db.Model):
+    """How far the room's mentor has read (pupils keep theirs on RoomMember)."""
+
+    __tablename__ = "read_positions"
+
+    room_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_read_seq: Mapped[int] = mapped_column(default=0)

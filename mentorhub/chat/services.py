@@ -19,7 +19,7 @@ from limits import parse
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
 from mentorhub.chat import images
-from mentorhub.chat.models import ChatImage, Message, MessageReport
+from mentorhub.chat.models import ChatImage, Message, MessageReport, ReadPosition
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, limiter
 from mentorhub.notifications import services as notifications
@@ -232,16 +232,25 @@ def history(
 
 
 def _mark_read(user: User, room: Room, seq: int) -> None:
-    db.session.execute(
-        sa.update(RoomMember)
-        .where(
-            RoomMember.room_id == room.id,
-            RoomMember.user_id == user.id,
-            RoomMember.last_read_seq < seq,
+    """Move the reader's position forward (never back): pupils on their membership row, the
+    mentor on a ReadPosition row made the first time."""
+    if room.mentor_id != user.id:
+        db.session.execute(
+            sa.update(RoomMember)
+            .where(
+                RoomMember.room_id == room.id,
+                RoomMember.user_id == user.id,
+                RoomMember.last_read_seq < seq,
+            )
+            .values(last_read_seq=seq),
+            execution_options={"synchronize_session": False},
         )
-        .values(last_read_seq=seq),
-        execution_options={"synchronize_session": False},
-    )
+        return
+    position = db.session.get(ReadPosition, (room.id, user.id))
+    if position is None:
+        db.session.add(ReadPosition(room_id=room.id, user_id=user.id, last_read_seq=seq))
+    elif position.last_read_seq < seq:
+        position.last_read_seq = seq
 
 
 def mark_read(user: User, room: Room, seq: int) -> None:
@@ -251,29 +260,48 @@ def mark_read(user: User, room: Room, seq: int) -> None:
 
 
 def read_position(user: User, room: Room) -> int:
+    model = ReadPosition if room.mentor_id == user.id else RoomMember
     return (
         db.session.scalar(
-            sa.select(RoomMember.last_read_seq).where(
-                RoomMember.room_id == room.id, RoomMember.user_id == user.id
-            )
+            sa.select(model.last_read_seq).where(model.room_id == room.id, model.user_id == user.id)
         )
         or 0
     )
 
 
 def unread_counts(user: User, rooms: list[Room]) -> dict[int, int]:
-    """Unread messages per room for the user, from server-side read positions (one query).
-
-    Only members have a read position; the mentor and observers get no count rather than a
-    wrong one (every message shown as unread for ever)."""
+    """Unread messages per room for its members and its mentor, from server-side read
+    positions (one query). Observers (linked staff) get no count: they only look in."""
     if not rooms:
         return {}
     rows = db.session.execute(
-        sa.select(Room.id, Room.last_seq, RoomMember.last_read_seq)
-        .join(RoomMember, sa.and_(RoomMember.room_id == Room.id, RoomMember.user_id == user.id))
-        .where(Room.id.in_([r.id for r in rooms]), RoomMember.removed_at.is_(None))
+        sa.select(
+            Room.id,
+            Room.last_seq,
+            Room.mentor_id,
+            RoomMember.last_read_seq,
+            RoomMember.removed_at,
+            ReadPosition.last_read_seq,
+        )
+        .join(
+            RoomMember,
+            sa.and_(RoomMember.room_id == Room.id, RoomMember.user_id == user.id),
+            isouter=True,
+        )
+        .join(
+            ReadPosition,
+            sa.and_(ReadPosition.room_id == Room.id, ReadPosition.user_id == user.id),
+            isouter=True,
+        )
+        .where(Room.id.in_([r.id for r in rooms]))
     ).all()
-    return {room_id: max(0, last - read) for room_id, last, read in rows}
+    counts = {}
+    for room_id, last, mentor_id, member_read, removed_at, mentor_read in rows:
+        if mentor_id == user.id:
+            counts[room_id] = max(0, last - (mentor_read or 0))
+        elif member_read is not None and removed_at is None:
+            counts[room_id] = max(0, last - member_read)
+    return counts
 
 
 def report(user: User, message: Message, reason: str) -> MessageReport:

@@ -212,9 +212,28 @@ def test_a_report_notifies_the_rooms_mentor(app, room, socket_as):
     assert kinds == ["message.reported"]
 
 
-def test_the_mentor_gets_no_false_unread_count(room, socket_as, client, login_as):
+def test_the_mentor_has_a_read_position_and_unread_counts_too(room, socket_as, client, login_as):
+    # given a pupil's message the mentor has not read
     socket_as(room["alva"]).emit(
         "send", {"room_id": room["id"], "client_id": "unr-mentor", "body": "x"}, callback=True
     )
     login_as(room["mentor"])
+    assert "1 oläst meddelande" in client.get("/rooms/").get_data(as_text=True)
+    # when the mentor reads it (and later writes)
+    mentor = socket_as(room["mentor"])
+    assert mentor.emit("join", {"room_id": room["id"]}, callback=True)["read_seq"] == 0
+    mentor.emit("read", {"room_id": room["id"], "seq": 1}, callback=True)
+    mentor.emit(
+        "send", {"room_id": room["id"], "client_id": "mentor-rep", "body": "Svar"}, callback=True
+    )
+    # then nothing is unread for them, and the position is kept for the next join
+    assert "oläst" not in client.get("/rooms/").get_data(as_text=True)
+    assert mentor.emit("join", {"room_id": room["id"]}, callback=True)["read_seq"] == 2
+
+
+def test_linked_staff_get_no_unread_count(room, socket_as, client, login_as):
+    socket_as(room["alva"]).emit(
+        "send", {"room_id": room["id"], "client_id": "unr-staff1", "body": "x"}, callback=True
+    )
+    login_as(room["home_teacher"])
     assert "oläst" not in client.get("/rooms/").get_data(as_text=True)

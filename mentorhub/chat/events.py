@@ -212,14 +212,38 @@ def read(user, data):
 
 
 def cut_off(user_id: int, room_id: int | None = None) -> None:
-    """Take a person out of a room's broadcasts (or all rooms) at once, on this worker."""
+    """Take a person out of a room's broadcasts (or all their rooms) at once, on every worker.
+
+    Call it after the removal or deactivation is committed. This worker's sockets of theirs
+    leave at once (and are disconnected on deactivation). For the other workers, which this one
+    cannot see into, the room's channel is closed through the message queue and everyone in it
+    is asked to `rejoin`: the re-join checks the policy again, so the person is refused and
+    the others catch up since their last seq.
+    """
     for sid in list(_sids_of_user.get(user_id, ())):
-        rooms = [room_id] if room_id else list(_present)
-        for rid in rooms:
+        for rid in [room_id] if room_id else list(_present):
             socketio.server.leave_room(sid, channel(rid), namespace="/")
             _present[rid].pop(sid, None)
         if room_id is None:
             socketio.server.disconnect(sid, namespace="/")
+    for rid in [room_id] if room_id else _rooms_of(user_id):
+        socketio.emit("rejoin", {"room_id": rid}, to=channel(rid))
+        socketio.close_room(channel(rid))
+
+
+def _rooms_of(user_id: int) -> list[int]:
+    import sqlalchemy as sa
+
+    from mentorhub.rooms.models import RoomMember
+
+    member = sa.select(RoomMember.room_id).where(
+        RoomMember.user_id == user_id, RoomMember.removed_at.is_(None)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Room.id).where(sa.or_(Room.mentor_id == user_id, Room.id.in_(member)))
+        )
+    )
 
 
 def _message(data: dict):

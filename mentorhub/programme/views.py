@@ -199,6 +199,8 @@ def deactivate(user_id: int):
 
     def deactivate_and_cut_off() -> None:
         accounts.deactivate(current_user, user)
+        # Committed before the cut-off, whose re-joins must already see the deactivation.
+        db.session.commit()
         events.cut_off(user.id)  # open chat connections end at once, not at the next event
 
     return _confirmed_action(

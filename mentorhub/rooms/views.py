@@ -112,6 +112,9 @@ def members(room_id: int):
         except DomainError as error:
             show_on_form(error, form)
         else:
+            # Committed here, not at the end of the request: the others re-join at once, and
+            # their re-join must already see the removal.
+            db.session.commit()
             for removed in before - set(form.pupil_ids.data):
                 events.cut_off(removed, room.id)
             flash(_("The room's members have been saved."), "success")

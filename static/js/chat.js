@@ -169,6 +169,11 @@ function join() {
 }
 
 socket.on("connect", join);
+// Someone was removed from the room: the server closed its channel on every worker and asks
+// those still allowed to join again (and catch up since their last seq).
+socket.on("rejoin", (data) => {
+  if (data.room_id === roomId) join();
+});
 socket.on("disconnect", () => {
   joined = false;
   reconnecting = true;

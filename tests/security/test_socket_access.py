@@ -191,3 +191,29 @@ def test_a_removed_member_stops_receiving_broadcasts_at_once(
     )
     # then Noah's open connection gets nothing more from the room
     assert [e for e in noah.get_received() if e["name"] == "message"] == []
+
+
+def test_after_a_removal_the_others_are_asked_to_rejoin_and_the_removed_one_is_refused(
+    app, room, socket_as, client, login_as
+):
+    # given Alva and Noah in the room's channel
+    alva, noah = socket_as(room["alva"]), socket_as(room["noah"])
+    for sock in (alva, noah):
+        sock.emit("join", {"room_id": room["id"]}, callback=True)
+        sock.get_received()
+    # when the mentor removes Noah
+    login_as(room["mentor"])
+    client.post(f"/rooms/{room['id']}/members", data={"pupil_ids": [room["alva"].id]})
+    # then the channel was closed for everyone (on every worker, via the message queue) and
+    # Alva is asked to re-join, which she may; Noah may not
+    assert {"name": "rejoin", "args": [{"room_id": room["id"]}], "namespace": "/"} in [
+        {**e, "args": e["args"] if isinstance(e["args"], list) else [e["args"]]}
+        for e in alva.get_received()
+    ]
+    assert alva.emit("join", {"room_id": room["id"]}, callback=True)["ok"] is True
+    assert noah.emit("join", {"room_id": room["id"]}, callback=True)["error"] == "forbidden"
+    socket_as(room["mentor"]).emit(
+        "send", {"room_id": room["id"], "client_id": "after-rejoin", "body": "hej"}, callback=True
+    )
+    assert [e["name"] for e in alva.get_received()].count("message") == 1
+    assert [e["name"] for e in noah.get_received()].count("message") == 0

@@ -33,9 +33,7 @@ def _term():
 
 
 def _load(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None:
-        abort(404)
+    match = db.get_or_404(Match, match_id)
     policy.authorize(policy.can_run_matching(current_user))
     return match
 

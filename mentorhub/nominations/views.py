@@ -26,9 +26,7 @@ def signed_in():
 
 
 def _load(nomination_id: int) -> Nomination:
-    nomination = db.session.get(Nomination, nomination_id)
-    if nomination is None:
-        abort(404)
+    nomination = db.get_or_404(Nomination, nomination_id)
     policy.authorize(policy.can_view_nomination(current_user, nomination))
     return nomination
 

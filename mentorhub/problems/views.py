@@ -26,25 +26,19 @@ def signed_in():
 
 
 def _problem(problem_id: int) -> Problem:
-    problem = db.session.get(Problem, problem_id)
-    if problem is None:
-        abort(404)
+    problem = db.get_or_404(Problem, problem_id)
     policy.authorize(policy.can_view_problem(current_user, problem))
     return problem
 
 
 def _post(post_id: int) -> ProblemPost:
-    post = db.session.get(ProblemPost, post_id)
-    if post is None:
-        abort(404)
+    post = db.get_or_404(ProblemPost, post_id)
     policy.authorize(policy.can_view_post(current_user, post))
     return post
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
+    attempt = db.get_or_404(Attempt, attempt_id)
     policy.authorize(policy.can_view_attempt(current_user, attempt))
     return attempt
 
@@ -132,9 +126,7 @@ def show(problem_id: int):
 @bp.route("/<int:problem_id>/post", methods=["GET", "POST"])
 def post(problem_id: int):
     problem = _problem(problem_id)
-    room = db.session.get(Room, request.args.get("room_id", type=int) or 0)
-    if room is None:
-        abort(404)
+    room = db.get_or_404(Room, request.args.get("room_id", type=int) or 0)
     policy.authorize(policy.can_post_problem(current_user, problem, room))
     members = [m.user for m in room.members]
     form = post_form(members, services.default_levels(problem, room), problem.levels)

@@ -32,9 +32,7 @@ def require_coordinator():
 
 
 def _load(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
+    obj = db.get_or_404(model, object_id)
     return obj
 
 

@@ -31,9 +31,7 @@ def signed_in():
 
 
 def _load(room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None:
-        abort(404)
+    room = db.get_or_404(Room, room_id)
     policy.authorize(policy.can_view_room(current_user, room))
     return room
 
@@ -142,9 +140,7 @@ def upload_image(room_id: int):
     Unlike every other view, this one commits itself: the message must be broadcast, and only a
     stored message may be (docs/realtime.md, "Images"). `commit_and_secure` then has nothing
     left to commit. Answers JSON like a `send` ack; a refusal stores nothing."""
-    room = db.session.get(Room, room_id)
-    if room is None:
-        abort(404)
+    room = db.get_or_404(Room, room_id)
     if not policy.can_post_in(current_user, room):
         return _refused("forbidden", _("You cannot write in this room."), 403)
     upload = request.files.get("image")
@@ -178,9 +174,7 @@ def _refused(code: str, message: str, status: int):
 def image(image_id: int):
     """A chat image, for those who can read its room (observers are audited); an attempt's
     image only for those who may see the attempt (others than the pupil are audited)."""
-    stored = db.session.get(ChatImage, image_id)
-    if stored is None:
-        abort(404)
+    stored = db.get_or_404(ChatImage, image_id)
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
     if attempt is not None:
         if not policy.can_view_attempt(current_user, attempt):

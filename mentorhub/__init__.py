@@ -111,13 +111,18 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from mentorhub.accounts.views import bp as accounts_bp
+    from mentorhub.concerns.views import bp as concerns_bp
     from mentorhub.dashboard.views import bp as dashboard_bp
+    from mentorhub.goals.views import bp as goals_bp
     from mentorhub.matching.views import bp as matching_bp
+    from mentorhub.meetings.views import bp as meetings_bp
+    from mentorhub.meetings.views import feed_bp as calendar_feed_bp
     from mentorhub.nominations.views import bp as nominations_bp
     from mentorhub.notifications.views import bp as notifications_bp
     from mentorhub.privacy.views import bp as privacy_bp
     from mentorhub.problems.views import bp as problems_bp
     from mentorhub.programme.views import bp as programme_bp
+    from mentorhub.progress.views import bp as progress_bp
     from mentorhub.rooms.views import bp as rooms_bp
 
     app.register_blueprint(dashboard_bp)
@@ -129,6 +134,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rooms_bp, url_prefix="/rooms")
     app.register_blueprint(problems_bp, url_prefix="/problems")
+    app.register_blueprint(meetings_bp, url_prefix="/meetings")
+    # The feed is fetched by calendar programs with no session: the secret address is the key.
+    app.register_blueprint(calendar_feed_bp, url_prefix="/calendar")
+    app.register_blueprint(goals_bp, url_prefix="/goals")
+    app.register_blueprint(progress_bp, url_prefix="/progress")
+    app.register_blueprint(concerns_bp, url_prefix="/concerns")
 
 
 def _register_hooks(app: Flask) -> None:

@@ -378,3 +378,195 @@ def can_see_my_problems(user: Any) -> bool:
 def sees_all_posts(user: Any, room: Any) -> bool:
     """The mentor and the linked staff see every problem posted in a room; a pupil their own."""
     return _signed_in(user) and (room.mentor_id == user.id or _linked_to_a_member(user, room))
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def can_schedule_meetings(user: Any, room: Any) -> bool:
+    """The room's mentor schedules, edits and cancels its meetings, while the room is open."""
+    return can_manage_room(user, room) and room.archived_at is None
+
+
+def can_view_meeting(user: Any, meeting: Any) -> bool:
+    """Whoever may see the room sees its meetings (linked school staff read-only)."""
+    return can_view_room(user, meeting.room)
+
+
+def can_take_attendance(user: Any, meeting: Any) -> bool:
+    """The room's mentor records attendance, and may correct it afterwards (audited)."""
+    return can_manage_room(user, meeting.room)
+
+
+def can_have_calendar_feed(user: Any) -> bool:
+    return _signed_in(user)
+
+
+def meetings_visible_to(user: Any):
+    """The SQL filter that matches `can_view_meeting`, for lists and the calendar feed."""
+    import sqlalchemy as sa
+
+    from mentorhub.meetings.models import Meeting
+    from mentorhub.rooms.models import Room
+
+    return Meeting.room_id.in_(sa.select(Room.id).where(rooms_visible_to(user)))
+
+
+# --- the pupil's record: goals, progress, concerns --------------------------------------------
+
+
+def _current_mentor_of(user: Any, pupil_id: int) -> bool:
+    """A mentor with a confirmed match to the pupil in a term that has not ended."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+    from mentorhub.matching.models import Match, MatchStatus
+    from mentorhub.programme.models import Term
+
+    if not (_signed_in(user) and user.has_role(Role.MENTOR)):
+        return False
+    found = db.session.scalar(
+        sa.select(Match.id)
+        .join(Term, Term.id == Match.term_id)
+        .where(
+            Match.mentor_id == user.id,
+            Match.pupil_id == pupil_id,
+            Match.status == MatchStatus.CONFIRMED.value,
+            Term.ends_on >= date.today(),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def cares_for(user: Any, pupil_id: int) -> bool:
+    """The staff around a pupil: their linked home teacher and special-needs educator, and
+    their current knowledge mentor. They see the pupil's whole record (audited)."""
+    if not _signed_in(user) or pupil_id == user.id:
+        return False
+    return _linked_to_pupil(user, pupil_id) or _current_mentor_of(user, pupil_id)
+
+
+def pupils_cared_for_by(user: Any):
+    """The SQL select of pupil ids that matches `cares_for`, for the review list."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from mentorhub.matching.models import Match, MatchStatus
+    from mentorhub.programme.models import Term
+    from mentorhub.pupils.models import StaffLink
+
+    if not _signed_in(user):
+        return sa.select(StaffLink.pupil_id).where(sa.false())
+    parts = []
+    if _school_staff(user):
+        parts.append(sa.select(StaffLink.pupil_id).where(StaffLink.staff_id == user.id))
+    if user.has_role(Role.MENTOR):
+        parts.append(
+            sa.select(Match.pupil_id)
+            .join(Term, Term.id == Match.term_id)
+            .where(
+                Match.mentor_id == user.id,
+                Match.status == MatchStatus.CONFIRMED.value,
+                Term.ends_on >= date.today(),
+            )
+        )
+    if not parts:
+        return sa.select(StaffLink.pupil_id).where(sa.false())
+    return parts[0] if len(parts) == 1 else sa.union(*parts)
+
+
+def can_view_review(user: Any) -> bool:
+    """The progress review list: school staff and mentors, each for their own pupils."""
+    return _school_staff(user) or (_signed_in(user) and user.has_role(Role.MENTOR))
+
+
+def can_view_pupil_page(user: Any, pupil_id: int) -> bool:
+    """The staff page of a pupil (and its printable summary): only the staff around them."""
+    return cares_for(user, pupil_id)
+
+
+def can_acknowledge_flag(user: Any, pupil_id: int) -> bool:
+    return cares_for(user, pupil_id)
+
+
+def can_see_own_progress(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.PUPIL)
+
+
+# goals
+
+
+def can_create_goal(user: Any, pupil_id: int) -> bool:
+    """Mentor, home teacher or special-needs educator around the pupil."""
+    return cares_for(user, pupil_id)
+
+
+def can_view_goal(user: Any, goal: Any) -> bool:
+    """The pupil and the staff around them."""
+    if not _signed_in(user):
+        return False
+    return goal.pupil_id == user.id or cares_for(user, goal.pupil_id)
+
+
+def can_edit_goal(user: Any, goal: Any) -> bool:
+    """The staff around the pupil edit, comment on and change the state of a goal."""
+    return cares_for(user, goal.pupil_id)
+
+
+def can_comment_on_goal(user: Any, goal: Any) -> bool:
+    """The pupil comments on their own goal too."""
+    return can_view_goal(user, goal)
+
+
+def can_check_in(user: Any, goal: Any) -> bool:
+    """The pupil and their staff rate an active goal."""
+    return goal.status == "active" and can_view_goal(user, goal)
+
+
+def can_write_build_up(user: Any, pupil_id: int) -> bool:
+    """Only the pupil's current knowledge mentor writes "what to build up next"."""
+    return _current_mentor_of(user, pupil_id)
+
+
+def can_view_build_up(user: Any, pupil_id: int) -> bool:
+    return _signed_in(user) and (user.id == pupil_id or cares_for(user, pupil_id))
+
+
+# concerns (oro): never a pupil
+
+
+def can_raise_concern(user: Any, pupil_id: int) -> bool:
+    return cares_for(user, pupil_id)
+
+
+def can_view_concern(user: Any, concern: Any) -> bool:
+    """The staff around the pupil and coordinators (who are told of every concern)."""
+    if not _signed_in(user) or user.id == concern.pupil_id:
+        return False
+    return is_coordinator(user) or cares_for(user, concern.pupil_id)
+
+
+def can_manage_concern(user: Any, concern: Any) -> bool:
+    """Set the plan and responsible person, review, close: whoever may see it, while open."""
+    return concern.status == "open" and can_view_concern(user, concern)
+
+
+def can_list_concerns(user: Any) -> bool:
+    return is_coordinator(user) or can_view_review(user)
+
+
+def concerns_visible_to(user: Any):
+    """The SQL filter that matches `can_view_concern`, for lists."""
+    import sqlalchemy as sa
+
+    from mentorhub.concerns.models import Concern
+
+    if is_coordinator(user):
+        return Concern.pupil_id != user.id
+    if not _signed_in(user):
+        return sa.false()
+    return Concern.pupil_id.in_(pupils_cared_for_by(user))

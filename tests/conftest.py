@@ -501,3 +501,29 @@ def browser_login(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label(re.compile("E-post|Email")).fill(email)
     page.get_by_label(re.compile("Lösenord|Password")).fill(password)
     page.get_by_role("button", name=re.compile("Logga in|Sign in")).click()
+
+
+@pytest.fixture
+def care_team(app, room, school_staff, make_user, programme):
+    """The `room` world with Alva's whole care team: her mentor, her linked home teacher and a
+    linked special-needs educator; plus staff who are *not* linked to her (a home teacher at
+    her school, another mentor) and a coordinator. Returns people by role."""
+    from mentorhub.pupils.models import StaffLink
+
+    with app.app_context():
+        _db.session.add(
+            StaffLink(
+                pupil_id=room["alva"].id,
+                staff_id=school_staff["special_educator"].id,
+                relation="special_educator",
+            )
+        )
+        _db.session.commit()
+    school = programme["schools"][0]
+    return {
+        **room,
+        "special_educator": school_staff["special_educator"],
+        "unlinked_teacher": make_user(Role.HOME_TEACHER, name="Olle Ek", school=school),
+        "other_mentor": make_user(Role.MENTOR, name="Per Sand"),
+        "coordinator": make_user(Role.COORDINATOR, name="Karin Lindqvist"),
+    }

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 
 from mentorhub import policy
 from mentorhub.accounts.models import Role, role_label
+from mentorhub.goals import services as goals
 from mentorhub.matching import services as matching
+from mentorhub.meetings import services as meetings
 from mentorhub.programme import services as programme
 
 bp = Blueprint("dashboard", __name__)
@@ -21,6 +23,9 @@ def index():
     context = {"term": term, "role_label": role_label}
     if current_user.has_role(Role.PUPIL):
         context["my_match"] = matching.mentor_of(current_user, term)
+        context["next_meeting"] = meetings.next_meeting_for(current_user)
+        context["room_news"] = meetings.room_news_for(current_user)
+        context["checkin_goals"] = goals.checkin_prompt_for(current_user)
     if current_user.has_role(Role.MENTOR):
         context["my_pupils"] = matching.pupils_of(current_user, term)
     if current_user.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from mentorhub import mail
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
+from mentorhub.goals.labels import status_label
 from mentorhub.notifications.models import Notification
 from mentorhub.timeutil import utcnow
 
@@ -74,8 +76,62 @@ def text(kind: str, params: dict[str, Any]) -> str:
             area=p["area"],
             level=p["level"],
         ),
+        "meeting.scheduled": lambda p: _(
+            "%(mentor)s scheduled “%(title)s” in %(room)s, first on %(when)s.",
+            mentor=p["mentor"],
+            title=p["title"],
+            room=p["room"],
+            when=_when(p["when"]),
+        ),
+        "meeting.changed": lambda p: _(
+            "The meeting “%(title)s” in %(room)s has changed: now %(when)s.",
+            title=p["title"],
+            room=p["room"],
+            when=_when(p["when"]),
+        ),
+        "meeting.cancelled": lambda p: _(
+            "The meeting “%(title)s” in %(room)s on %(when)s is cancelled.",
+            title=p["title"],
+            room=p["room"],
+            when=_when(p["when"]),
+        ),
+        "goal.created": lambda p: _(
+            "%(author)s wrote a new goal for %(pupil)s: “%(goal)s”.",
+            author=p["author"],
+            pupil=p["pupil"],
+            goal=p["goal"],
+        ),
+        "goal.commented": lambda p: _(
+            "%(author)s commented on the goal “%(goal)s”.", author=p["author"], goal=p["goal"]
+        ),
+        "goal.status": lambda p: _(
+            "The goal “%(goal)s” is now: %(status)s.",
+            goal=p["goal"],
+            status=status_label(p["status"]),
+        ),
+        "build_up.written": lambda p: _(
+            "%(mentor)s wrote what to build up next for %(pupil)s.",
+            mentor=p["mentor"],
+            pupil=p["pupil"],
+        ),
+        "concern.raised": lambda p: _(
+            "%(author)s raised a concern about %(pupil)s.", author=p["author"], pupil=p["pupil"]
+        ),
+        "concern.responsible": lambda p: _(
+            "You are responsible for the action plan for %(pupil)s.", pupil=p["pupil"]
+        ),
+        "concern.closed": lambda p: _("The concern about %(pupil)s was closed.", pupil=p["pupil"]),
     }
     return texts[kind](params)
+
+
+def _when(value: str) -> str:
+    """Meeting times are stored as ISO naive UTC and shown in the reader's language and zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_datetime(moment, "EEEE d MMMM HH:mm")
 
 
 def notify(

@@ -6,42 +6,24 @@ purpose for each one, never by accident.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from mentorhub.accounts.models import Role
 from tests.conftest import login
-
-ROLES = ["anonymous", *(r.value for r in Role)]
-STAFF_AND_PUPIL = [r.value for r in Role]
-
-
-def everyone(status: int) -> dict[str, int]:
-    return {role: status for role in ROLES}
-
-
-def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
-    return {"anonymous": anonymous, **{r: status for r in STAFF_AND_PUPIL}}
-
-
-def only(allowed: dict[str, int]) -> dict[str, int]:
-    """Anonymous is sent to sign in; the named roles get their status; everyone else 403."""
-    return {"anonymous": 302, **{r: 403 for r in STAFF_AND_PUPIL}, **allowed}
-
-
-SCHOOL_STAFF = (Role.HOME_TEACHER.value, Role.SPECIAL_EDUCATOR.value)
-
-
-def school_staff(status: int) -> dict[str, int]:
-    return only({r: status for r in SCHOOL_STAFF})
-
-
-def coordinator_only(status: int = 200) -> dict[str, int]:
-    return {
-        "anonymous": 302,
-        **{r: 403 for r in STAFF_AND_PUPIL},
-        Role.COORDINATOR.value: status,
-    }
-
+from tests.security.roles import (
+    ROLES,
+    SCHOOL_STAFF,
+    coordinator_only,
+    everyone,
+    only,
+    school_staff,
+    signed_in,
+)
+from tests.security.rows_goals import ROWS as GOAL_ROWS
+from tests.security.rows_meetings import ROWS as MEETING_ROWS
+from tests.security.rows_review import ROWS as REVIEW_ROWS
 
 # (rule, method) -> expected status per role. Placeholders in rules are filled by `_path`.
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
@@ -131,6 +113,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/problems/mine", "GET"): only({"pupil": 200}),
     ("/notifications/", "GET"): signed_in(200),
     ("/notifications/read", "POST"): signed_in(302),
+    **MEETING_ROWS,
+    **GOAL_ROWS,
+    **REVIEW_ROWS,
 }
 
 # Empty POST bodies exercise access, not the form: a new object gets its field errors (200),
@@ -158,8 +143,11 @@ def world(app, programme, make_user, make_nomination):
     """One object of each kind a URL can name, and a target person to deactivate."""
     from mentorhub.accounts.models import Invitation
     from mentorhub.chat.models import ChatImage
+    from mentorhub.concerns.models import Concern
     from mentorhub.extensions import db
+    from mentorhub.goals.models import Goal
     from mentorhub.matching.models import Match
+    from mentorhub.meetings.models import Meeting, MeetingSeries
     from mentorhub.problems.models import Attempt, PostTarget, Problem, ProblemPost
     from mentorhub.rooms.models import Room, RoomMember
     from mentorhub.timeutil import utcnow
@@ -213,8 +201,19 @@ def world(app, programme, make_user, make_nomination):
             height=1,
         )
         db.session.add(image)
+        # a meeting in the room, a goal with a check-in, and a concern about the pupil
+        first = datetime(2026, 12, 1, 16, 0)
+        series = MeetingSeries(room_id=room.id, title="M", first_local=first)
+        db.session.add(series)
+        db.session.flush()
+        meeting = Meeting(series_id=series.id, room_id=room.id, title="M", starts_at=first)
+        goal = Goal(pupil_id=pupil.id, title="Planera veckan", created_by_id=mentor.id)
+        concern = Concern(pupil_id=pupil.id, category="study", description="D")
+        db.session.add_all([meeting, goal, concern])
         db.session.commit()
         image_id = image.id
+        meeting_id, goal_id, concern_id = meeting.id, goal.id, concern.id
+        pupil_id, series_id = pupil.id, series.id
         match_id, room_id = match.id, room.id
         problem_id, post_id, attempt_id = problem.id, post.id, attempt.id
         invitation = Invitation(
@@ -236,6 +235,11 @@ def world(app, programme, make_user, make_nomination):
         "post_id": post_id,
         "attempt_id": attempt_id,
         "image_id": image_id,
+        "pupil_id": pupil_id,
+        "meeting_id": meeting_id,
+        "series_id": series_id,
+        "goal_id": goal_id,
+        "concern_id": concern_id,
         "token": "not-a-real-token",
         "path:filename": _STATIC_FILE,
     }

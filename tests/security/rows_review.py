@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows for the progress review, pupil pages, flags and concerns."""
+"""Authorisation-matrix rows for the progress review, pupil pages, flags and own progress."""
 
 from __future__ import annotations
 

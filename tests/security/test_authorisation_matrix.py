@@ -21,6 +21,7 @@ from tests.security.roles import (
     school_staff,
     signed_in,
 )
+from tests.security.rows_concerns import ROWS as CONCERN_ROWS
 from tests.security.rows_goals import ROWS as GOAL_ROWS
 from tests.security.rows_meetings import ROWS as MEETING_ROWS
 from tests.security.rows_review import ROWS as REVIEW_ROWS
@@ -116,6 +117,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     **MEETING_ROWS,
     **GOAL_ROWS,
     **REVIEW_ROWS,
+    **CONCERN_ROWS,
 }
 
 # Empty POST bodies exercise access, not the form: a new object gets its field errors (200),

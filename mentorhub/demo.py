@@ -97,6 +97,10 @@ def load_pupils(today: date) -> int:
     count = demo_pupils.load(today, term, coordinator, DEMO_PASSWORD)
     db.session.flush()
     demo_rooms.load(today, term)
+    db.session.flush()
+    from mentorhub import demo_progress
+
+    demo_progress.load(today, term)
     return count
 
 

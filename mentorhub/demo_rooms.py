@@ -21,7 +21,16 @@ from mentorhub.programme.models import SubjectArea, Term
 from mentorhub.rooms import services as rooms
 from mentorhub.rooms.models import Room
 
-ROOM_MENTORS = ("anna.bergstrom", "maria.nyberg")
+ROOM_MENTORS = (
+    "anna.bergstrom",
+    "maria.nyberg",
+    "ahmed.hassan",
+    "erik.sandberg",
+    "johan.holm",
+    "sara.ekstrom",
+    "david.lund",
+    "linnea.forsberg",
+)
 
 # (owner, area index, title, levels, statement, hints, going further, check, answer, tolerance,
 #  tags, shared)
@@ -433,6 +442,13 @@ def load(today: date, term: Term) -> int:
     return made
 
 
+def _level(pupil: User, area_id: int) -> int:
+    from mentorhub.pupils.models import PupilLevel
+
+    level = db.session.get(PupilLevel, (pupil.id, area_id))
+    return level.level if level else 3
+
+
 def _room(mentor: User, area_id: int, group: list[Match], number: int, bank, today) -> None:
     is_group = group[0].group_key is not None and len(group) > 1
     pupils = [m.pupil for m in group]
@@ -482,7 +498,7 @@ def _room(mentor: User, area_id: int, group: list[Match], number: int, bank, tod
             feedback="Bra start! Nästa gång: skriv ut **varför** mönstret håller, inte bara "
             "att det gör det.",
             status="solved",
-            level_move=1 if number == 1 else 0,
+            level_move=1 if number == 1 and _level(pupil, area_id) < 5 else 0,
             reason="Löser uppgifterna säkert och förklarar sina steg: dags för mer utmaning.",
         )
         if len(pupils) > 1:

@@ -25,7 +25,7 @@ from mentorhub.meetings.models import Attendance, Meeting, MeetingSeries
 from mentorhub.problems.models import Attempt, HintReveal, LevelChange
 from mentorhub.programme.models import Term
 from mentorhub.progress.models import FlagAcknowledgement
-from mentorhub.pupils.models import PupilLevel, PupilProfile, StaffLink
+from mentorhub.pupils.models import PupilLevel, StaffLink
 from mentorhub.rooms.models import Room
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -95,7 +95,6 @@ def load(today: date, term: Term) -> int:
         return 0
     rng = random.Random(2026)
     now = datetime.combine(today, time(12, 0))
-    _link_special_educators()
     rooms = list(db.session.scalars(sa.select(Room).order_by(Room.id)))
     pupils_by_name = {m.user.name.split(" ")[0]: m.user for room in rooms for m in room.members}
     meetings = _meetings(rooms, term, today)
@@ -107,35 +106,6 @@ def load(today: date, term: Term) -> int:
     _concerns(pupils_by_name, now)
     db.session.flush()
     return len(meetings)
-
-
-def _link_special_educators() -> None:
-    """The demo schools' special-needs educators follow every pupil of their school."""
-    educators = db.session.execute(
-        sa.select(User.school_id, User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.SPECIAL_EDUCATOR.value, User.school_id.is_not(None))
-        .order_by(User.id)
-    ).all()
-    first_educator = {}
-    for school_id, user_id in educators:
-        first_educator.setdefault(school_id, user_id)
-    pupils = db.session.execute(
-        sa.select(User.id, User.school_id).join(PupilProfile, PupilProfile.user_id == User.id)
-    ).all()
-    existing = set(
-        db.session.execute(
-            sa.select(StaffLink.pupil_id, StaffLink.staff_id).where(
-                StaffLink.relation == "special_educator"
-            )
-        ).all()
-    )
-    for pupil_id, school_id in pupils:
-        educator = first_educator.get(school_id)
-        if educator and (pupil_id, educator) not in existing:
-            db.session.add(
-                StaffLink(pupil_id=pupil_id, staff_id=educator, relation="special_educator")
-            )
 
 
 def _utc(local: datetime) -> datetime:

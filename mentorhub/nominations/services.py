@@ -315,6 +315,28 @@ def _make_pupil_record(nomination: Nomination, pupil: User) -> None:
         relation=nomination.nominator_relation,
     )
     db.session.merge(link)
+    _link_school_special_educators(nomination, pupil)
+
+
+def _link_school_special_educators(nomination: Nomination, pupil: User) -> None:
+    """The special-needs educators of the pupil's school join the pupil's team on approval.
+
+    They could already read the nomination (same school), and the follow-up needs them: they
+    are told of concerns and see the pupil in their progress review.
+    """
+    educators = db.session.scalars(
+        sa.select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == Role.SPECIAL_EDUCATOR.value,
+            User.school_id == nomination.school_id,
+            User.active.is_(True),
+        )
+    )
+    for staff_id in educators:
+        db.session.merge(
+            StaffLink(pupil_id=pupil.id, staff_id=staff_id, relation="special_educator")
+        )
 
 
 def _require_open(nomination: Nomination) -> None:

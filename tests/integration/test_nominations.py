@@ -146,7 +146,7 @@ def test_coordinator_asks_for_more_and_the_nominator_answers(
     assert "Vilken nivå?" in history and "Nivå 4 i matte." in history
 
 
-def test_approval_invites_the_pupil_and_links_the_nominator(
+def test_approval_invites_the_pupil_and_links_the_nominator_and_the_schools_educator(
     app, client, coordinator, school_staff, make_nomination, login_as, outbox, programme
 ):
     nomination_id = make_nomination()
@@ -161,8 +161,11 @@ def test_approval_invites_the_pupil_and_links_the_nominator(
         assert db.session.get(PupilProfile, pupil.id).year == 8
         level = db.session.get(PupilLevel, (pupil.id, programme["areas"][0]))
         assert level.level == 4
-        link = db.session.scalars(sa.select(StaffLink).where(StaffLink.pupil_id == pupil.id)).one()
-        assert (link.staff_id, link.relation) == (school_staff["home_teacher"].id, "home_teacher")
+        links = db.session.scalars(sa.select(StaffLink).where(StaffLink.pupil_id == pupil.id))
+        assert {(link.staff_id, link.relation) for link in links} == {
+            (school_staff["home_teacher"].id, "home_teacher"),
+            (school_staff["special_educator"].id, "special_educator"),
+        }
         invitation = db.session.scalars(sa.select(Invitation)).one()
         assert invitation.user_id == pupil.id
     assert any(m.recipient == "alva.lindgren@elev.example.se" for m in outbox())

@@ -536,6 +536,11 @@ def can_view_build_up(user: Any, pupil_id: int) -> bool:
     return _signed_in(user) and (user.id == pupil_id or cares_for(user, pupil_id))
 
 
+def can_see_own_goals(user: Any) -> bool:
+    """"My goals": a pupil's own goals and build-up summaries."""
+    return _signed_in(user) and user.has_role(Role.PUPIL)
+
+
 # concerns (oro): never a pupil
 
 

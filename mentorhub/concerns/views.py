@@ -1,5 +1,170 @@
 """Concerns (oro): raise, plan, review, close. Never shown to pupils."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mentorhub import policy
+from mentorhub.accounts.models import Role, User
+from mentorhub.concerns import labels, services
+from mentorhub.concerns.forms import CloseForm, PlanForm, RaiseForm, ReviewForm
+from mentorhub.concerns.models import Concern
+from mentorhub.errors import DomainError, show_on_form
+from mentorhub.extensions import db
 
 bp = Blueprint("concerns", __name__)
+
+STATUS_FILTERS = ("open", "closed")
+
+bp.add_app_template_filter(labels.category_label, "concern_category")
+bp.add_app_template_filter(labels.status_label, "concern_status")
+bp.add_app_template_filter(labels.event_label, "concern_event")
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    pass
+
+
+def _concern(concern_id: int) -> Concern:
+    concern = db.get_or_404(Concern, concern_id)
+    policy.authorize(policy.can_view_concern(current_user, concern))
+    return concern
+
+
+def _plan_form(concern: Concern, formdata=None) -> PlanForm:
+    """The plan form, filled with the stored plan when nothing was sent."""
+    form = PlanForm(formdata=None, obj=concern) if formdata is None else PlanForm()
+    people = services.responsible_choices(concern.pupil_id)
+    form.responsible_id.choices = [(0, _("Choose a person")), *((u.id, u.name) for u in people)]
+    return form
+
+
+def _show(concern: Concern, **forms):
+    """The concern page; forms with errors are passed in to keep what the user wrote."""
+    services.record_view(current_user, concern)
+    manage = policy.can_manage_concern(current_user, concern)
+    return render_template(
+        "concerns/show.html",
+        concern=concern,
+        can_manage=manage,
+        overdue=services.is_overdue(concern),
+        plan_form=forms.get("plan_form") or _plan_form(concern),
+        review_form=forms.get("review_form") or ReviewForm(formdata=None),
+        close_form=forms.get("close_form") or CloseForm(formdata=None),
+    )
+
+
+def _refuse_if_closed(concern: Concern):
+    """A closed concern is read-only: say so on its page instead of a bare error."""
+    if concern.open:
+        return None
+    flash(_("The concern is closed and can no longer be changed."), "error")
+    return redirect(url_for("concerns.show", concern_id=concern.id))
+
+
+@bp.get("/")
+def index():
+    policy.authorize(policy.can_list_concerns(current_user))
+    status = request.args.get("status", "")
+    status = status if status in STATUS_FILTERS else ""
+    concerns = services.visible_concerns(current_user, status or None)
+    today = services.today()
+    return render_template(
+        "concerns/index.html",
+        concerns=concerns,
+        status=status,
+        overdue={c.id for c in concerns if services.is_overdue(c, today)},
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
+def new(pupil_id: int):
+    pupil = db.get_or_404(User, pupil_id)
+    policy.authorize(policy.can_raise_concern(current_user, pupil.id))
+    if not pupil.has_role(Role.PUPIL):
+        abort(404)
+    form = RaiseForm()
+    if form.validate_on_submit():
+        try:
+            concern = services.raise_concern(
+                current_user, pupil, form.category.data, form.description.data
+            )
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(
+                _(
+                    "The concern has been raised. The special-needs educator and the coordinators "
+                    "have been told."
+                ),
+                "success",
+            )
+            return redirect(url_for("concerns.show", concern_id=concern.id))
+    return render_template("concerns/new.html", form=form, pupil=pupil)
+
+
+@bp.get("/<int:concern_id>")
+def show(concern_id: int):
+    return _show(_concern(concern_id))
+
+
+@bp.post("/<int:concern_id>/plan")
+def plan(concern_id: int):
+    concern = _concern(concern_id)
+    if refused := _refuse_if_closed(concern):
+        return refused
+    policy.authorize(policy.can_manage_concern(current_user, concern))
+    form = _plan_form(concern, request.form)
+    if form.validate_on_submit():
+        try:
+            services.set_plan(
+                current_user,
+                concern,
+                form.action_plan.data,
+                form.responsible_id.data,
+                form.review_on.data,
+            )
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The action plan has been saved."), "success")
+            return redirect(url_for("concerns.show", concern_id=concern.id, _anchor="plan"))
+    return _show(concern, plan_form=form)
+
+
+@bp.post("/<int:concern_id>/review")
+def review(concern_id: int):
+    concern = _concern(concern_id)
+    if refused := _refuse_if_closed(concern):
+        return refused
+    policy.authorize(policy.can_manage_concern(current_user, concern))
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review(current_user, concern, form.note.data, form.next_review_on.data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The review has been saved."), "success")
+            return redirect(url_for("concerns.show", concern_id=concern.id, _anchor="history"))
+    return _show(concern, review_form=form)
+
+
+@bp.post("/<int:concern_id>/close")
+def close(concern_id: int):
+    concern = _concern(concern_id)
+    if refused := _refuse_if_closed(concern):
+        return refused
+    policy.authorize(policy.can_manage_concern(current_user, concern))
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close(current_user, concern, form.closing_note.data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The concern has been closed."), "success")
+            return redirect(url_for("concerns.show", concern_id=concern.id))
+    return _show(concern, close_form=form)

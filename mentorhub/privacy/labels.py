@@ -33,5 +33,10 @@ def action_label(action: str) -> str:
         "match.move": _("Moved a match"),
         "match.remove": _("Removed a match"),
         "matching.confirm": _("Confirmed matches"),
+        "concern.raise": _("Raised a concern"),
+        "concern.view": _("Viewed a concern"),
+        "concern.plan": _("Set the action plan"),
+        "concern.review": _("Reviewed a concern"),
+        "concern.close": _("Closed a concern"),
     }
     return labels.get(action, action)

@@ -537,7 +537,7 @@ def can_view_build_up(user: Any, pupil_id: int) -> bool:
 
 
 def can_see_own_goals(user: Any) -> bool:
-    """"My goals": a pupil's own goals and build-up summaries."""
+    """The "My goals" page: a pupil's own goals and build-up summaries."""
     return _signed_in(user) and user.has_role(Role.PUPIL)
 
 

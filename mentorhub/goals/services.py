@@ -1,12 +1,380 @@
-"""Goals, their timeline, check-ins and the build-up summary."""
+"""Goals, their timeline, check-ins and the build-up summary.
+
+Services validate, add and flush; the request commits. Every refusal is a `DomainError` tied to
+the form field it concerns, raised before anything is added, so nothing is stored half-way.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from mentorhub.accounts.models import User
+from mentorhub.errors import DomainError
+from mentorhub.extensions import db
+from mentorhub.goals.models import RATINGS, BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
+from mentorhub.notifications.services import notify
+from mentorhub.timeutil import utcnow
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+EDITABLE_FIELDS = ("title", "why", "steps", "evidence", "target_date")
+
+# Which state a goal may move to from which; reached and replaced are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    GoalStatus.ACTIVE.value: frozenset({"reached", "paused", "replaced"}),
+    GoalStatus.PAUSED.value: frozenset({"active", "replaced"}),
+    GoalStatus.REACHED.value: frozenset(),
+    GoalStatus.REPLACED.value: frozenset(),
+}
 
 
-def checkin_prompt_for(user: User) -> list[Any]:
-    """The pupil's active goals that have had no check-in from them this week."""
-    return []
+@dataclass
+class GoalData:
+    title: str
+    why: str = ""
+    steps: str = ""
+    evidence: str = ""
+    target_date: date | None = None
+
+
+# --- pure rules ------------------------------------------------------------------------------
+
+
+def can_move(current: str, to: str) -> bool:
+    """Whether a goal in state `current` may move to state `to`."""
+    return to in TRANSITIONS.get(current, frozenset())
+
+
+def next_states(current: str) -> list[str]:
+    """The states a goal may move to, in a stable order for forms."""
+    order = ("active", "reached", "paused", "replaced")
+    return [s for s in order if can_move(current, s)]
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 of `now`'s week in Stockholm, as naive UTC (how timestamps are stored).
+
+    `now` is naive UTC. The week is the pupil's week: Monday to Sunday in Swedish time, so a
+    check-in late on Sunday evening still belongs to that week, whatever UTC says."""
+    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(STOCKHOLM)
+    monday = (local - timedelta(days=local.weekday())).date()
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=STOCKHOLM)
+    return start.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def due_for_checkin(
+    goals: Iterable[Goal], last_checkin: dict[int, datetime], now: datetime
+) -> list[Goal]:
+    """The active goals whose last check-in by the pupil (`last_checkin` by goal id, naive UTC)
+    is missing or from before this week."""
+    start = week_start(now)
+    return [
+        g
+        for g in goals
+        if g.status == GoalStatus.ACTIVE.value
+        and (last_checkin.get(g.id) is None or last_checkin[g.id] < start)
+    ]
+
+
+def steps_list(steps: str) -> list[str]:
+    """The steps, one per non-empty line."""
+    return [line.strip(" -•*\t") for line in (steps or "").splitlines() if line.strip(" -•*\t")]
+
+
+def changed_fields(goal: Goal, data: GoalData) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields `data` changes (dates as ISO strings, for JSON)."""
+    changes: dict[str, list[Any]] = {}
+    for name in EDITABLE_FIELDS:
+        old, new = getattr(goal, name), getattr(data, name)
+        if name != "target_date":
+            old, new = (old or "").strip(), (new or "").strip()
+        if old != new:
+            if name == "target_date":
+                old = old.isoformat() if old else None
+                new = new.isoformat() if new else None
+            changes[name] = [old, new]
+    return changes
+
+
+def _validate(data: GoalData, today: date, *, old_target: date | None = None) -> None:
+    if not data.title.strip():
+        raise DomainError(_l("Give the goal a title."), "title")
+    if len(data.title.strip()) > 160:
+        raise DomainError(_l("The title can be at most 160 characters."), "title")
+    # An unchanged old date may lie in the past; a new one may not.
+    if data.target_date and data.target_date < today and data.target_date != old_target:
+        raise DomainError(_l("The target date cannot be in the past."), "target_date")
+
+
+def _today() -> date:
+    return datetime.now(STOCKHOLM).date()
+
+
+# --- who hears about a goal ------------------------------------------------------------------
+
+
+def care_team_of(pupil_id: int) -> list[User]:
+    """The staff around a pupil (as `policy.cares_for`): linked school staff and the current,
+    confirmed knowledge mentor(s)."""
+    from mentorhub.matching.models import Match, MatchStatus
+    from mentorhub.programme.models import Term
+    from mentorhub.pupils.models import StaffLink
+
+    linked = sa.select(StaffLink.staff_id).where(StaffLink.pupil_id == pupil_id)
+    mentors = (
+        sa.select(Match.mentor_id)
+        .join(Term, Term.id == Match.term_id)
+        .where(
+            Match.pupil_id == pupil_id,
+            Match.status == MatchStatus.CONFIRMED.value,
+            Term.ends_on >= date.today(),
+        )
+    )
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(sa.or_(User.id.in_(linked), User.id.in_(mentors)), User.active.is_(True))
+            .order_by(User.name)
+        ).unique()
+    )
+
+
+def _everyone_but(actor: User, pupil: User) -> list[User]:
+    return [u for u in [pupil, *care_team_of(pupil.id)] if u.id != actor.id]
+
+
+def _goal_link(goal: Goal) -> str:
+    return url_for("goals.show", goal_id=goal.id)
+
+
+# --- goals -----------------------------------------------------------------------------------
+
+
+def create_goal(actor: User, pupil: User, data: GoalData, template: str = "") -> Goal:
+    """A new active goal for the pupil; the pupil and the rest of the care team are told."""
+    _validate(data, _today())
+    goal = Goal(
+        pupil_id=pupil.id,
+        template=template or "",
+        title=data.title.strip(),
+        why=data.why.strip(),
+        steps=data.steps.strip(),
+        evidence=data.evidence.strip(),
+        target_date=data.target_date,
+        created_by_id=actor.id,
+    )
+    db.session.add(goal)
+    db.session.flush()
+    db.session.add(GoalEvent(goal_id=goal.id, kind="created", author_id=actor.id))
+    notify(
+        _everyone_but(actor, pupil),
+        "goal.created",
+        {"author": actor.name, "pupil": pupil.name, "goal": goal.title},
+        _goal_link(goal),
+    )
+    db.session.flush()
+    return goal
+
+
+def update_goal(actor: User, goal: Goal, data: GoalData) -> dict[str, list[Any]]:
+    """Save the changed fields and record who changed which from what to what. Returns the
+    changes; with none, nothing is stored."""
+    _validate(data, _today(), old_target=goal.target_date)
+    changes = changed_fields(goal, data)
+    if not changes:
+        return {}
+    for name in changes:
+        value = getattr(data, name)
+        setattr(goal, name, value.strip() if isinstance(value, str) else value)
+    db.session.add(GoalEvent(goal_id=goal.id, kind="edited", author_id=actor.id, changes=changes))
+    db.session.flush()
+    return changes
+
+
+def comment(actor: User, goal: Goal, body: str) -> GoalEvent:
+    """A comment in the goal's timeline; the others around the goal are told."""
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Write a comment before sending."), "body")
+    event = GoalEvent(goal_id=goal.id, kind="comment", author_id=actor.id, body=body)
+    db.session.add(event)
+    notify(
+        _everyone_but(actor, goal.pupil),
+        "goal.commented",
+        {"author": actor.name, "goal": goal.title},
+        _goal_link(goal),
+    )
+    db.session.flush()
+    return event
+
+
+def check_in(actor: User, goal: Goal, rating: int | None, comment_text: str = "") -> CheckIn:
+    """A rating (1–4) of an active goal, by the pupil or by staff."""
+    if goal.status != GoalStatus.ACTIVE.value:
+        raise DomainError(_l("Only an active goal can be rated."), "rating")
+    if rating not in RATINGS:
+        raise DomainError(_l("Choose how it is going, from 1 to 4."), "rating")
+    checkin = CheckIn(
+        goal_id=goal.id,
+        pupil_id=goal.pupil_id,
+        author_id=actor.id,
+        rating=rating,
+        comment=(comment_text or "").strip(),
+    )
+    db.session.add(checkin)
+    db.session.flush()
+    return checkin
+
+
+def change_status(actor: User, goal: Goal, to: str, note: str) -> GoalEvent:
+    """Move the goal to another state, with a note saying why; everyone around it is told."""
+    note = (note or "").strip()
+    if not can_move(goal.status, to):
+        raise DomainError(_l("The goal cannot be moved to that state from its current one."), "to")
+    if not note:
+        raise DomainError(_l("Write a note about why the state changes."), "note")
+    event = GoalEvent(
+        goal_id=goal.id,
+        kind="status",
+        author_id=actor.id,
+        body=note,
+        changes={"from": goal.status, "to": to},
+    )
+    goal.status = to
+    db.session.add(event)
+    notify(
+        _everyone_but(actor, goal.pupil),
+        "goal.status",
+        {"goal": goal.title, "status": to},
+        _goal_link(goal),
+    )
+    db.session.flush()
+    return event
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def goals_for_pupils(pupil_ids: Iterable[int]) -> dict[int, list[Goal]]:
+    """Each pupil's goals, active first, then newest first; one query for all pupils."""
+    ids = list(set(pupil_ids))
+    result: dict[int, list[Goal]] = {pid: [] for pid in ids}
+    if not ids:
+        return result
+    active_first = sa.case((Goal.status == GoalStatus.ACTIVE.value, 0), else_=1)
+    for goal in db.session.scalars(
+        sa.select(Goal)
+        .where(Goal.pupil_id.in_(ids))
+        .order_by(active_first, Goal.created_at.desc(), Goal.id.desc())
+    ).unique():
+        result[goal.pupil_id].append(goal)
+    return result
+
+
+def checkins_for_goals(goal_ids: Iterable[int]) -> dict[int, list[CheckIn]]:
+    """Each goal's check-ins, oldest first; one query for all goals."""
+    ids = list(set(goal_ids))
+    result: dict[int, list[CheckIn]] = {gid: [] for gid in ids}
+    if not ids:
+        return result
+    for checkin in db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.goal_id.in_(ids)).order_by(CheckIn.created_at, CheckIn.id)
+    ).unique():
+        result[checkin.goal_id].append(checkin)
+    return result
+
+
+def events_for(goal: Goal) -> list[GoalEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(GoalEvent)
+            .where(GoalEvent.goal_id == goal.id)
+            .order_by(GoalEvent.created_at, GoalEvent.id)
+        ).unique()
+    )
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # created | edited | comment | status | checkin
+    at: datetime
+    author: User | None
+    item: Any  # the GoalEvent or CheckIn
+
+
+def timeline(events: list[GoalEvent], checkins: list[CheckIn]) -> list[TimelineEntry]:
+    """Events and check-ins of a goal as one list in time order."""
+    entries = [TimelineEntry(e.kind, e.created_at, e.author, e) for e in events]
+    entries += [TimelineEntry("checkin", c.created_at, c.author, c) for c in checkins]
+    return sorted(entries, key=lambda e: e.at)
+
+
+def checkin_prompt_for(user: User) -> list[Goal]:
+    """The pupil's active goals that have had no check-in from them this week (Monday–Sunday,
+    Stockholm time). One query: the goals with the time of the pupil's last check-in."""
+    last = (
+        sa.select(CheckIn.goal_id, sa.func.max(CheckIn.created_at).label("last_at"))
+        .where(CheckIn.pupil_id == user.id, CheckIn.author_id == user.id)
+        .group_by(CheckIn.goal_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Goal, last.c.last_at)
+        .outerjoin(last, last.c.goal_id == Goal.id)
+        .where(Goal.pupil_id == user.id, Goal.status == GoalStatus.ACTIVE.value)
+        .order_by(Goal.created_at, Goal.id)
+    ).unique()
+    goals, last_at = [], {}
+    for goal, when in rows:
+        goals.append(goal)
+        if when is not None:
+            last_at[goal.id] = when
+    return due_for_checkin(goals, last_at, utcnow())
+
+
+# --- "what to build up next" -----------------------------------------------------------------
+
+
+def write_build_up(actor: User, pupil: User, body: str) -> BuildUpSummary:
+    """A new dated summary by the mentor; older ones are kept. The pupil and staff are told."""
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Write what the pupil should build up next."), "body")
+    summary = BuildUpSummary(pupil_id=pupil.id, mentor_id=actor.id, body=body)
+    db.session.add(summary)
+    notify(
+        _everyone_but(actor, pupil),
+        "build_up.written",
+        {"mentor": actor.name, "pupil": pupil.name},
+        url_for("goals.pupil", pupil_id=pupil.id),
+    )
+    db.session.flush()
+    return summary
+
+
+def build_ups(pupil_id: int) -> list[BuildUpSummary]:
+    """All the pupil's summaries, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(BuildUpSummary)
+            .where(BuildUpSummary.pupil_id == pupil_id)
+            .order_by(BuildUpSummary.created_at.desc(), BuildUpSummary.id.desc())
+        ).unique()
+    )
+
+
+def latest_build_up(pupil_id: int) -> BuildUpSummary | None:
+    """The pupil's newest "what to build up next", or None."""
+    return db.session.scalars(
+        sa.select(BuildUpSummary)
+        .where(BuildUpSummary.pupil_id == pupil_id)
+        .order_by(BuildUpSummary.created_at.desc(), BuildUpSummary.id.desc())
+        .limit(1)
+    ).first()

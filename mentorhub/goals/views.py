@@ -1,5 +1,289 @@
 """Study-technique goals: create, edit, comment, check in, change state; the build-up summary."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mentorhub import audit, policy
+from mentorhub.accounts.models import User
+from mentorhub.errors import DomainError, show_on_form
+from mentorhub.extensions import db
+from mentorhub.goals import services, starters
+from mentorhub.goals.forms import BuildUpForm, CheckInForm, CommentForm, GoalForm, StatusForm
+from mentorhub.goals.labels import rating_label, status_label
+from mentorhub.goals.models import Goal
 
 bp = Blueprint("goals", __name__)
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    pass
+
+
+def _goal(goal_id: int) -> Goal:
+    goal = db.get_or_404(Goal, goal_id)
+    policy.authorize(policy.can_view_goal(current_user, goal))
+    return goal
+
+
+def _pupil(pupil_id: int) -> User:
+    return db.get_or_404(User, pupil_id)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never `//host` or `/\\host`); anything else is ignored."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _data(form: GoalForm) -> services.GoalData:
+    return services.GoalData(
+        title=form.title.data or "",
+        why=form.why.data or "",
+        steps=form.steps.data or "",
+        evidence=form.evidence.data or "",
+        target_date=form.target_date.data,
+    )
+
+
+# --- the pupil's goals, for staff and for the pupil --------------------------------------------
+
+
+def _last_ratings(goals: list[Goal]) -> dict[int, object]:
+    checkins = services.checkins_for_goals(g.id for g in goals)
+    return {gid: items[-1] for gid, items in checkins.items() if items}
+
+
+@bp.get("/pupils/<int:pupil_id>")
+def pupil(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    if current_user.id == pupil.id:
+        return redirect(url_for("goals.mine"))
+    policy.authorize(policy.cares_for(current_user, pupil.id))
+    audit.record(current_user, "goals.view", pupil, person=pupil)
+    goals = services.goals_for_pupils([pupil.id])[pupil.id]
+    return _pupil_page(pupil, goals, BuildUpForm(formdata=None))
+
+
+def _pupil_page(pupil: User, goals: list[Goal], build_up_form: BuildUpForm):
+    return render_template(
+        "goals/pupil.html",
+        pupil=pupil,
+        goals=goals,
+        last_ratings=_last_ratings(goals),
+        summaries=services.build_ups(pupil.id),
+        can_create=policy.can_create_goal(current_user, pupil.id),
+        can_write_build_up=policy.can_write_build_up(current_user, pupil.id),
+        build_up_form=build_up_form,
+        status_label=status_label,
+    )
+
+
+@bp.get("/mine")
+def mine():
+    policy.authorize(policy.can_see_own_goals(current_user))
+    goals = services.goals_for_pupils([current_user.id])[current_user.id]
+    return render_template(
+        "goals/mine.html",
+        goals=goals,
+        last_ratings=_last_ratings(goals),
+        summary=services.latest_build_up(current_user.id),
+        status_label=status_label,
+    )
+
+
+@bp.post("/pupils/<int:pupil_id>/build-up")
+def build_up(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    policy.authorize(policy.can_write_build_up(current_user, pupil.id))
+    form = BuildUpForm()
+    if form.validate_on_submit():
+        try:
+            services.write_build_up(current_user, pupil, form.body.data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("What to build up next has been saved."), "success")
+            return redirect(url_for("goals.pupil", pupil_id=pupil.id, _anchor="build-up"))
+    goals = services.goals_for_pupils([pupil.id])[pupil.id]
+    return _pupil_page(pupil, goals, form)
+
+
+@bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
+def new(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    policy.authorize(policy.can_create_goal(current_user, pupil.id))
+    form = GoalForm()
+    chosen = starters.starter(request.args.get("template") or form.template.data)
+    if not form.is_submitted() and chosen:
+        # A template only prefills: the care team adapts it for the pupil before saving.
+        form.template.data = chosen.key
+        form.title.data = str(chosen.title)
+        form.why.data = str(chosen.why)
+        form.steps.data = str(chosen.steps)
+        form.evidence.data = str(chosen.evidence)
+    if form.validate_on_submit():
+        try:
+            goal = services.create_goal(
+                current_user, pupil, _data(form), template=chosen.key if chosen else ""
+            )
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The goal has been saved."), "success")
+            return redirect(url_for("goals.show", goal_id=goal.id))
+    return render_template(
+        "goals/form.html",
+        form=form,
+        pupil=pupil,
+        goal=None,
+        starters=starters.STARTERS,
+        chosen=chosen,
+    )
+
+
+# --- one goal ----------------------------------------------------------------------------------
+
+
+def _goal_page(goal: Goal, **forms):
+    if current_user.id != goal.pupil_id:
+        audit.record(current_user, "goal.view", goal, person=goal.pupil)
+    checkins = services.checkins_for_goals([goal.id])[goal.id]
+    status_form = forms.get("status_form") or StatusForm(formdata=None)
+    status_form.to.choices = [(s, status_label(s)) for s in services.next_states(goal.status)]
+    return render_template(
+        "goals/show.html",
+        goal=goal,
+        checkins=checkins,
+        timeline=services.timeline(services.events_for(goal), checkins),
+        steps=services.steps_list(goal.steps),
+        can_edit=policy.can_edit_goal(current_user, goal),
+        can_comment=policy.can_comment_on_goal(current_user, goal),
+        can_check_in=policy.can_check_in(current_user, goal),
+        is_pupil=current_user.id == goal.pupil_id,
+        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
+        checkin_form=forms.get("checkin_form") or CheckInForm(formdata=None),
+        status_form=status_form,
+        status_label=status_label,
+    )
+
+
+@bp.get("/<int:goal_id>")
+def show(goal_id: int):
+    return _goal_page(_goal(goal_id))
+
+
+@bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
+def edit(goal_id: int):
+    goal = _goal(goal_id)
+    policy.authorize(policy.can_edit_goal(current_user, goal))
+    form = GoalForm(obj=goal)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_goal(current_user, goal, _data(form))
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            if changes:
+                flash(_("The changes have been saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("goals.show", goal_id=goal.id))
+    return render_template(
+        "goals/form.html", form=form, pupil=goal.pupil, goal=goal, starters=(), chosen=None
+    )
+
+
+@bp.post("/<int:goal_id>/comments")
+def add_comment(goal_id: int):
+    goal = _goal(goal_id)
+    policy.authorize(policy.can_comment_on_goal(current_user, goal))
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.comment(current_user, goal, form.body.data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("Your comment has been added."), "success")
+            return redirect(url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
+    return _goal_page(goal, comment_form=form)
+
+
+@bp.post("/<int:goal_id>/checkins")
+def check_in(goal_id: int):
+    goal = _goal(goal_id)
+    policy.authorize(policy.can_check_in(current_user, goal))
+    form = CheckInForm()
+    if form.validate_on_submit():
+        try:
+            services.check_in(current_user, goal, form.rating.data, form.comment.data or "")
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("Thank you! Your check-in has been saved."), "success")
+            back = _safe_next(form.next.data)
+            return redirect(back or url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
+    # Refused: the goal page shows the form with the message and the comment kept.
+    return _goal_page(goal, checkin_form=form)
+
+
+@bp.post("/<int:goal_id>/status")
+def change_status(goal_id: int):
+    goal = _goal(goal_id)
+    policy.authorize(policy.can_edit_goal(current_user, goal))
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(current_user, goal, form.to.data or "", form.note.data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The goal is now: %(status)s.", status=status_label(goal.status)), "success")
+            return redirect(url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
+    return _goal_page(goal, status_form=form)
+
+
+# --- words for the templates (globals, so imported macros such as the chart can use them) ------
+
+_FIELD_LABELS = {
+    "title": GoalForm.title,
+    "why": GoalForm.why,
+    "steps": GoalForm.steps,
+    "evidence": GoalForm.evidence,
+    "target_date": GoalForm.target_date,
+}
+
+
+@bp.app_template_global("goal_rating_label")
+def goal_rating_label(rating: int) -> str:
+    return rating_label(rating)
+
+
+@bp.app_template_global("goal_field_label")
+def goal_field_label(name: str) -> str:
+    field = _FIELD_LABELS.get(name)
+    return str(field.args[0]) if field is not None else name
+
+
+@bp.app_template_global("goal_change_value")
+def goal_change_value(name: str, value) -> str:
+    """A value from an edit's changes as the reader should see it (dates in their language)."""
+    if value in (None, ""):
+        return _("(empty)")
+    if name == "target_date":
+        try:
+            return format_date(date.fromisoformat(value), "long")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)

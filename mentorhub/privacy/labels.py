@@ -33,6 +33,8 @@ def action_label(action: str) -> str:
         "match.move": _("Moved a match"),
         "match.remove": _("Removed a match"),
         "matching.confirm": _("Confirmed matches"),
+        "goals.view": _("Viewed the pupil's goals"),
+        "goal.view": _("Viewed a goal"),
         "concern.raise": _("Raised a concern"),
         "concern.view": _("Viewed a concern"),
         "concern.plan": _("Set the action plan"),

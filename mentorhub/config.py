@@ -78,4 +78,12 @@ def load(instance: Path = INSTANCE) -> dict:
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
         "GUARDIAN_CONSENT_REQUIRED": _bool("GUARDIAN_CONSENT_REQUIRED", True),
         "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "60")),
+        # Early-warning thresholds for the progress review (defaults: progress.warnings.Thresholds).
+        "WARN_ATTENDANCE_RATE": float(os.environ.get("WARN_ATTENDANCE_RATE", "0.75")),
+        "WARN_ATTENDANCE_WINDOW": int(os.environ.get("WARN_ATTENDANCE_WINDOW", "4")),
+        "WARN_ABSENCES_IN_A_ROW": int(os.environ.get("WARN_ABSENCES_IN_A_ROW", "2")),
+        "WARN_INACTIVE_DAYS": int(os.environ.get("WARN_INACTIVE_DAYS", "14")),
+        "WARN_CHECKIN_DAYS": int(os.environ.get("WARN_CHECKIN_DAYS", "14")),
+        "WARN_FALLING_RATINGS": int(os.environ.get("WARN_FALLING_RATINGS", "3")),
+        "WARN_LEVEL_DOWNS": int(os.environ.get("WARN_LEVEL_DOWNS", "2")),
     }

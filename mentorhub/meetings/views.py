@@ -1,7 +1,288 @@
 """Meetings: scheduling, attendance, and the iCalendar feed and downloads."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mentorhub import audit, policy
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub.extensions import db
+from mentorhub.meetings import calendar, recurrence, services
+from mentorhub.meetings.forms import OccurrenceForm, ScheduleForm, SeriesForm, attendance_form
+from mentorhub.meetings.labels import status_label
+from mentorhub.meetings.models import Meeting, MeetingSeries
+from mentorhub.programme.forms import ConfirmForm
+from mentorhub.rooms.models import Room
+from mentorhub.timeutil import utcnow
 
 bp = Blueprint("meetings", __name__)
 
+# The feed is fetched by calendar programs with no session: the secret address is the key.
 feed_bp = Blueprint("calendar_feed", __name__)
+
+
+@bp.app_template_filter("attendance_label")
+def _attendance_label(status: str | None) -> str:
+    return status_label(status)
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    pass
+
+
+def _load(meeting_id: int) -> Meeting:
+    meeting = db.get_or_404(Meeting, meeting_id)
+    policy.authorize(policy.can_view_meeting(current_user, meeting))
+    return meeting
+
+
+def _load_to_manage(meeting_id: int) -> Meeting:
+    meeting = db.get_or_404(Meeting, meeting_id)
+    policy.authorize(policy.can_schedule_meetings(current_user, meeting.room))
+    return meeting
+
+
+def _load_series(series_id: int) -> MeetingSeries:
+    series = db.get_or_404(MeetingSeries, series_id)
+    policy.authorize(policy.can_schedule_meetings(current_user, series.room))
+    return series
+
+
+def _feed_url() -> str:
+    return url_for(
+        "calendar_feed.feed",
+        user_id=current_user.id,
+        token=services.feed_token_for(current_user),
+        _external=True,
+    )
+
+
+@bp.get("/")
+def index():
+    policy.authorize(policy.can_have_calendar_feed(current_user))
+    return render_template(
+        "meetings/index.html",
+        meetings=services.upcoming_for(current_user),
+        feed_url=_feed_url(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/feed/regenerate")
+def regenerate_feed():
+    policy.authorize(policy.can_have_calendar_feed(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.regenerate_feed(current_user)
+    flash(_("You have a new calendar address. The old one no longer works."), "success")
+    return redirect(url_for("meetings.index") + "#feed")
+
+
+@bp.route("/rooms/<int:room_id>/new", methods=["GET", "POST"])
+def new(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    policy.authorize(policy.can_schedule_meetings(current_user, room))
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        data = services.MeetingData(
+            title=form.title.data,
+            first_local=datetime.combine(form.date.data, form.start_time.data),
+            duration_minutes=form.duration_minutes.data,
+            video_url=form.video_url.data,
+            weekly=form.repeat.data == "weekly",
+            until=form.until.data,
+        )
+        try:
+            series = services.schedule(current_user, room, data)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The meeting is scheduled and the pupils have been told."), "success")
+            first = services.occurrences(series)[0]
+            return redirect(url_for("meetings.show", meeting_id=first.id))
+    return render_template("meetings/new.html", form=form, room=room)
+
+
+@bp.get("/<int:meeting_id>")
+def show(meeting_id: int):
+    meeting = _load(meeting_id)
+    room = meeting.room
+    can_take = policy.can_take_attendance(current_user, meeting)
+    now = utcnow()
+    pupils = services.attendance_pupils_for(current_user, meeting)
+    if policy.is_observer(current_user, room):
+        audit.record(current_user, "meeting.read", meeting, room_id=room.id)
+        for pupil in pupils:
+            audit.record(current_user, "attendance.read", meeting, person=pupil)
+    current = {row.pupil_id: row.status for row in meeting.attendance}
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        room=room,
+        can_manage=policy.can_schedule_meetings(current_user, room),
+        can_take=can_take,
+        refusal=services.attendance_refusal(meeting, now),
+        ended=meeting.ends_at <= now,
+        pupils=pupils,
+        attendance=current,
+        own=services.own_attendance(meeting, current_user),
+        form=attendance_form(pupils, current) if can_take else None,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:meeting_id>/attendance")
+def attendance(meeting_id: int):
+    meeting = _load(meeting_id)
+    policy.authorize(policy.can_take_attendance(current_user, meeting))
+    pupils = services.attendance_pupils(meeting)
+    form = attendance_form(pupils, {})
+    if not form.validate_on_submit():
+        flash(_("Choose a status from the list."), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    statuses = {p.id: getattr(form, f"status_{p.id}").data for p in pupils}
+    run_and_flash(
+        lambda: services.record_attendance(current_user, meeting, statuses),
+        _("The attendance is saved."),
+    )
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#attendance")
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(meeting_id: int):
+    meeting = _load_to_manage(meeting_id)
+    if meeting.cancelled:
+        flash(_("The meeting is cancelled and can no longer be changed."), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    local = recurrence.to_local(meeting.starts_at)
+    form = OccurrenceForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": meeting.title,
+            "date": local.date(),
+            "start_time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+            "video_url": meeting.video_url,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            services.edit_occurrence(
+                current_user,
+                meeting,
+                title=form.title.data,
+                start_local=datetime.combine(form.date.data, form.start_time.data),
+                duration_minutes=form.duration_minutes.data,
+                video_url=form.video_url.data,
+            )
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The meeting is changed and the pupils have been told."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/edit.html", form=form, meeting=meeting)
+
+
+@bp.post("/<int:meeting_id>/cancel")
+def cancel(meeting_id: int):
+    meeting = _load_to_manage(meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_and_flash(
+        lambda: services.cancel_occurrence(current_user, meeting),
+        _("The meeting is cancelled and the pupils have been told."),
+    )
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+def edit_series(series_id: int):
+    series = _load_series(series_id)
+    coming = services.future_occurrences(series, utcnow())
+    first = coming[0] if coming else None
+    form = SeriesForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": first.title if first else series.title,
+            "start_time": recurrence.to_local(first.starts_at).time()
+            if first
+            else series.first_local.time(),
+            "duration_minutes": first.duration_minutes if first else series.duration_minutes,
+            "video_url": first.video_url if first else series.video_url,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            changed = services.edit_series(
+                current_user,
+                series,
+                title=form.title.data,
+                start_time=form.start_time.data,
+                duration_minutes=form.duration_minutes.data,
+                video_url=form.video_url.data,
+            )
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(
+                _(
+                    "%(count)d coming meetings are changed and the pupils have been told.",
+                    count=len(changed),
+                ),
+                "success",
+            )
+            return redirect(url_for("meetings.show", meeting_id=changed[0].id))
+    return render_template("meetings/edit_series.html", form=form, series=series, coming=coming)
+
+
+@bp.post("/series/<int:series_id>/cancel")
+def cancel_series(series_id: int):
+    series = _load_series(series_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_and_flash(
+        lambda: services.cancel_series(current_user, series),
+        _("The coming meetings of the series are cancelled and the pupils have been told."),
+    )
+    return redirect(url_for("rooms.show", room_id=series.room_id) + "#meetings")
+
+
+@bp.get("/<int:meeting_id>.ics")
+def download(meeting_id: int):
+    meeting = _load(meeting_id)
+    if policy.is_observer(current_user, meeting.room):
+        audit.record(current_user, "meeting.read", meeting, room_id=meeting.room_id)
+    body = calendar.calendar([meeting], meeting.title, method="PUBLISH")
+    response = Response(body, content_type=calendar.CONTENT_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    return response
+
+
+@feed_bp.get("/<int:user_id>/<token>.ics")
+def feed(user_id: int, token: str):
+    """The personal feed: no sign-in, the secret address is the key; any doubt is a 404."""
+    user = services.user_for_feed(user_id, token)
+    if user is None:
+        abort(404)
+    body = calendar.calendar(services.feed_meetings(user), _("MentorHub meetings"))
+    response = Response(body, content_type=calendar.CONTENT_TYPE)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Content-Disposition"] = 'inline; filename="mentorhub.ics"'
+    return response

@@ -36,8 +36,12 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Flag:
+    """`key` tells flags of the same code apart (the goal's id for goal flags, else ""), so an
+    acknowledgement belongs to one flag; it is left out of comparisons."""
+
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,20 @@ def goals_stalled(record: PupilRecord, today: date, t: Thresholds) -> list[Flag]
         since = checkins[-1][0] if checkins else goal.started_on
         days = (today - since).days
         if days >= t.checkin_days:
-            flags.append(Flag("goal_no_checkin", {"goal": goal.title, "days": days}))
+            flags.append(
+                Flag("goal_no_checkin", {"goal": goal.title, "days": days}, str(goal.goal_id))
+            )
         ratings = [rating for _day, rating in checkins][-t.falling_ratings :]
         if len(ratings) == t.falling_ratings and all(
             later < earlier for earlier, later in zip(ratings, ratings[1:], strict=False)
         ):
-            flags.append(Flag("goal_ratings_falling", {"goal": goal.title, "ratings": ratings}))
+            flags.append(
+                Flag(
+                    "goal_ratings_falling",
+                    {"goal": goal.title, "ratings": ratings},
+                    str(goal.goal_id),
+                )
+            )
     return flags
 
 

@@ -13,6 +13,7 @@ from mentorhub.chat import services as chat
 from mentorhub.chat.models import ChatImage, Message
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db, socketio
+from mentorhub.meetings import services as meetings
 from mentorhub.problems import services as problems
 from mentorhub.problems.models import Attempt
 from mentorhub.programme import services as programme
@@ -91,6 +92,8 @@ def show(room_id: int):
         can_manage=policy.can_manage_room(current_user, room),
         confirm=ConfirmForm(),
         posts=problems.posts_in_room(current_user, room),
+        meetings=meetings.upcoming_in_room(room),
+        can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
     )
 

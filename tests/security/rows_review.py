@@ -1,7 +1,18 @@
-"""Authorisation-matrix rows for the progress review, pupil pages, flags and own progress."""
+"""Authorisation-matrix rows for the progress review, pupil pages, flags and own progress.
+
+The review list is open to home teachers, special-needs educators and mentors (each sees only
+their own pupils, so a fresh one sees an empty list); the world's pupil is cared for by none of
+the fresh users, so the pupil page, its print and acknowledging a flag are refused to all; only
+pupils have an own progress page."""
 
 from __future__ import annotations
 
-from tests.security.roles import only, signed_in  # noqa: F401
+from tests.security.roles import SCHOOL_STAFF, only
 
-ROWS: dict[tuple[str, str], dict[str, int]] = {}
+ROWS: dict[tuple[str, str], dict[str, int]] = {
+    ("/progress/review", "GET"): only({"mentor": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
+    ("/progress/pupils/<int:pupil_id>", "GET"): only({}),
+    ("/progress/pupils/<int:pupil_id>/print", "GET"): only({}),
+    ("/progress/pupils/<int:pupil_id>/flags", "POST"): only({}),
+    ("/progress/mine", "GET"): only({"pupil": 200}),
+}

@@ -234,7 +234,7 @@ def _goals(rooms: list[Room], pupils: dict[str, User], rng: random.Random, now: 
         special = first in (GOAL_WITHOUT_CHECKIN, FALLING_RATINGS) or pupil.email.startswith(
             "alva."
         )
-        if index % 2 and not special:
+        if (index % 2 and not special) or first == INACTIVE:
             continue
         team = _care_team(pupil.id)
         author = team[-1] if team else mentors[pupil.id]

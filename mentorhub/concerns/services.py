@@ -22,10 +22,8 @@ from mentorhub.accounts.models import Role, User, UserRole
 from mentorhub.concerns.models import Concern, ConcernCategory, ConcernEvent, ConcernStatus
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
-from mentorhub.matching.models import Match, MatchStatus
 from mentorhub.notifications import services as notifications
-from mentorhub.programme.models import Term
-from mentorhub.pupils.models import StaffLink
+from mentorhub.pupils import services as pupils
 from mentorhub.timeutil import utcnow
 
 MAX_TEXT = 5000
@@ -55,46 +53,15 @@ def _active_coordinators() -> list[User]:
     )
 
 
-def care_team(pupil_id: int) -> list[User]:
-    """The pupil's linked home teachers and special-needs educators and their current knowledge
-    mentors (the same people `policy.cares_for` lets in), active ones only. Two queries."""
-    linked = set(
-        db.session.scalars(sa.select(StaffLink.staff_id).where(StaffLink.pupil_id == pupil_id))
-    )
-    mentors = set(
-        db.session.scalars(
-            sa.select(Match.mentor_id)
-            .join(Term, Term.id == Match.term_id)
-            .where(
-                Match.pupil_id == pupil_id,
-                Match.status == MatchStatus.CONFIRMED.value,
-                Term.ends_on >= date.today(),
-            )
-        )
-    )
-    people = db.session.scalars(
-        sa.select(User)
-        .where(User.id.in_(linked | mentors), User.active.is_(True), User.id != pupil_id)
-        .order_by(User.name)
-    ).unique()
-    # a link or a match counts only with the role that goes with it, as in the policy
-    return [
-        u
-        for u in people
-        if (u.id in linked and u.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR))
-        or (u.id in mentors and u.has_role(Role.MENTOR))
-    ]
-
-
 def responsible_choices(pupil_id: int) -> list[User]:
     """Who can be made responsible for an action plan: the care team and the coordinators."""
-    people = {u.id: u for u in [*care_team(pupil_id), *_active_coordinators()]}
+    people = {u.id: u for u in [*pupils.care_team(pupil_id), *_active_coordinators()]}
     people.pop(pupil_id, None)
     return sorted(people.values(), key=lambda u: u.name)
 
 
 def _special_educators(pupil_id: int) -> list[User]:
-    return [u for u in care_team(pupil_id) if u.has_role(Role.SPECIAL_EDUCATOR)]
+    return [u for u in pupils.care_team(pupil_id) if u.has_role(Role.SPECIAL_EDUCATOR)]
 
 
 # --- checks -----------------------------------------------------------------------------------

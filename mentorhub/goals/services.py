@@ -21,6 +21,7 @@ from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.goals.models import RATINGS, BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
 from mentorhub.notifications.services import notify
+from mentorhub.pupils import services as pupils
 from mentorhub.timeutil import utcnow
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -120,34 +121,8 @@ def _today() -> date:
 # --- who hears about a goal ------------------------------------------------------------------
 
 
-def care_team_of(pupil_id: int) -> list[User]:
-    """The staff around a pupil (as `policy.cares_for`): linked school staff and the current,
-    confirmed knowledge mentor(s)."""
-    from mentorhub.matching.models import Match, MatchStatus
-    from mentorhub.programme.models import Term
-    from mentorhub.pupils.models import StaffLink
-
-    linked = sa.select(StaffLink.staff_id).where(StaffLink.pupil_id == pupil_id)
-    mentors = (
-        sa.select(Match.mentor_id)
-        .join(Term, Term.id == Match.term_id)
-        .where(
-            Match.pupil_id == pupil_id,
-            Match.status == MatchStatus.CONFIRMED.value,
-            Term.ends_on >= date.today(),
-        )
-    )
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(sa.or_(User.id.in_(linked), User.id.in_(mentors)), User.active.is_(True))
-            .order_by(User.name)
-        ).unique()
-    )
-
-
 def _everyone_but(actor: User, pupil: User) -> list[User]:
-    return [u for u in [pupil, *care_team_of(pupil.id)] if u.id != actor.id]
+    return [u for u in [pupil, *pupils.care_team(pupil.id)] if u.id != actor.id]
 
 
 def _goal_link(goal: Goal) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from mentorhub import audit, policy
 from mentorhub.accounts.models import Role, User
@@ -29,15 +28,6 @@ def signed_in():
     pass
 
 
-def link(endpoint: str, fallback: str, **values) -> str:
-    """The URL of another area's page, or its known path while that area is still being built
-    (goals and concerns are built beside this one)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return fallback
-
-
 @bp.app_context_processor
 def _progress_helpers():
     return {
@@ -46,7 +36,6 @@ def _progress_helpers():
         "rating_label": rating_label,
         "attendance_label": attendance_label,
         "profile_label": profile_label,
-        "progress_link": link,
         "concern_label": category_label,
     }
 

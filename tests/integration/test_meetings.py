@@ -449,9 +449,10 @@ def test_the_pupils_start_page_shows_the_next_meeting_and_whats_new(app, room):
     client_for(app, room["mentor"]).post(f"/meetings/{ids[0]}/cancel")
     with app.app_context():
         db.session.get(Room, room["id"]).last_seq = 3  # three chat messages Alva has not read
+        room_row = db.session.get(Room, room["id"])
         problem = Problem(
             mentor_id=room["mentor"].id,
-            subject_area_id=1,
+            subject_area_id=room_row.subject_area_id,
             title="P",
             statement="x",
             statement_html="",

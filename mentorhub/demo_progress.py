@@ -10,8 +10,7 @@ nothing is added when any meeting series exists.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -21,6 +20,7 @@ from mentorhub.concerns.models import Concern, ConcernEvent
 from mentorhub.extensions import db
 from mentorhub.goals.models import BuildUpSummary, CheckIn, Goal, GoalEvent
 from mentorhub.matching.models import Match, MatchStatus
+from mentorhub.meetings import recurrence
 from mentorhub.meetings.models import Attendance, Meeting, MeetingSeries
 from mentorhub.problems.models import Attempt, HintReveal, LevelChange
 from mentorhub.programme.models import Term
@@ -28,7 +28,6 @@ from mentorhub.progress.models import FlagAcknowledgement
 from mentorhub.pupils.models import PupilLevel, StaffLink
 from mentorhub.rooms.models import Room
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BLOCK_STARTS = {"1": time(8, 30), "2": time(10, 15), "3": time(13, 0), "4": time(14, 45)}
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
@@ -108,10 +107,6 @@ def load(today: date, term: Term) -> int:
     return len(meetings)
 
 
-def _utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=STOCKHOLM).astimezone(UTC).replace(tzinfo=None)
-
-
 def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:
     """A weekly series per room at its match's time, from the term's third week to its end."""
     slots = dict(
@@ -138,24 +133,22 @@ def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:
             until=term.ends_on,
             duration_minutes=60,
             video_url=f"https://meet.ekbacka.example.se/{slug}",
-            created_at=_utc(first_local) - timedelta(days=10),
+            created_at=recurrence.to_utc(first_local) - timedelta(days=10),
         )
         db.session.add(series)
         db.session.flush()
-        day = first_local
-        while day.date() <= term.ends_on:
-            made.append(
-                Meeting(
-                    series_id=series.id,
-                    room_id=room.id,
-                    title=series.title,
-                    starts_at=_utc(day),
-                    duration_minutes=60,
-                    video_url=series.video_url,
-                    created_at=series.created_at,
-                )
+        made.extend(
+            Meeting(
+                series_id=series.id,
+                room_id=room.id,
+                title=series.title,
+                starts_at=start,
+                duration_minutes=60,
+                video_url=series.video_url,
+                created_at=series.created_at,
             )
-            day += timedelta(days=7)
+            for start in recurrence.weekly_utc(first_local, term.ends_on)
+        )
     # The autumn break (week 44): every meeting that week is cancelled.
     for meeting in made:
         if meeting.starts_at.isocalendar()[1] == 44:

@@ -13,12 +13,13 @@ a few level changes and two or three concerns per pupil (one still open). Some p
 to trip each early-warning rule, so the page has flags to show.
 
 Then Flask's test client, signed in as the special-needs educator, requests `/progress/review`,
-and an anonymous test client requests the sign-in page `/login`, interleaved one by one, N times
-each (after a few warm-up requests). It prints the median and 95th percentile in milliseconds for
-both, their ratio, and the number of SQL statements one review request runs (which does not grow
-with the number of pupils). Nothing is asserted: it reports. The time includes the whole Flask
-request (routing, session, rendering) but no network. Differences from production: SQLite, a
-cheap password hash for the seeded users (the sign-in POST is not what is measured) and CSRF off
+one pupil's staff page and its printable summary, and an anonymous test client requests the
+sign-in page `/login`, interleaved round by round, N times each (after a few warm-up
+requests). It prints each page's median and 95th percentile in milliseconds, its ratio to the
+sign-in page, and the number of SQL statements one request runs (for the review list it does not
+grow with the number of pupils). Nothing is asserted: it reports. The time includes the whole
+Flask request (routing, session, rendering) but no network. Differences from production: SQLite,
+a cheap password hash for the seeded users (the sign-in POST is not what is measured) and CSRF off
 for the one sign-in.
 """
 
@@ -319,41 +320,60 @@ def main() -> None:
         signed = staff.post("/login", data={"email": email, "password": PASSWORD})
         assert signed.status_code == 302, "could not sign in"
 
+        from mentorhub.accounts.models import User
         from mentorhub.extensions import db
+        from mentorhub.pupils.models import PupilProfile
 
         with app.app_context():
             engine = db.engine
-        statements: list[str] = []
-
-        def count(conn, cursor, statement, *rest) -> None:
-            statements.append(statement)
-
+            pupil_id = db.session.scalar(
+                sa.select(User.id).join(PupilProfile, PupilProfile.user_id == User.id).limit(1)
+            )
+        pages = {
+            f"/progress/review ({args.pupils} pupils)": "/progress/review",
+            "pupil page (a year of data)": f"/progress/pupils/{pupil_id}",
+            "printable summary": f"/progress/pupils/{pupil_id}/print",
+        }
         for _ in range(3):  # warm up: templates compiled, caches filled
-            staff.get("/progress/review")
+            for path in pages.values():
+                assert staff.get(path).status_code == 200, path
             anonymous.get("/login")
-        sa.event.listen(engine, "before_cursor_execute", count)
-        response = staff.get("/progress/review")
-        sa.event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        flagged = response.get_data(as_text=True).count('class="flag')
 
-        review, login = [], []
+        statements: dict[str, int] = {}
+        for label, path in pages.items():
+            seen: list[str] = []
+
+            def count(conn, cursor, statement, *rest, seen=seen) -> None:
+                seen.append(statement)
+
+            sa.event.listen(engine, "before_cursor_execute", count)
+            response = staff.get(path)
+            sa.event.remove(engine, "before_cursor_execute", count)
+            statements[label] = len(seen)
+            if path == "/progress/review":
+                flagged = response.get_data(as_text=True).count('class="flag')
+
+        # Interleaved, one request of each page per round, so noise hits all pages alike.
+        times: dict[str, list[float]] = {label: [] for label in [*pages, "/login"]}
         for _ in range(args.requests):
-            start = time.perf_counter()
-            staff.get("/progress/review")
-            review.append((time.perf_counter() - start) * 1000)
+            for label, path in pages.items():
+                start = time.perf_counter()
+                staff.get(path)
+                times[label].append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             anonymous.get("/login")
-            login.append((time.perf_counter() - start) * 1000)
+            times["/login"].append((time.perf_counter() - start) * 1000)
 
-        med_r, med_l = statistics.median(review), statistics.median(login)
-        print(
-            f"/progress/review ({args.pupils} pupils, {flagged} flags shown): "
-            f"median {med_r:.1f} ms, p95 {percentile(review, 95):.1f} ms"
-        )
-        print(f"/login (sign-in page): median {med_l:.1f} ms, p95 {percentile(login, 95):.1f} ms")
-        print(f"ratio review/login (median): {med_r / med_l:.1f}")
-        print(f"SQL statements per review request: {len(statements)}")
+        login = statistics.median(times["/login"])
+        print(f"{flagged} flags shown on the review list; {args.requests} requests per page")
+        print(f"{'page':<32} {'median ms':>10} {'p95 ms':>8} {'× sign-in':>10} {'SQL':>5}")
+        for label, values in times.items():
+            median = statistics.median(values)
+            sql = statements.get(label, "")
+            print(
+                f"{label:<32} {median:>10.1f} {percentile(values, 95):>8.1f} "
+                f"{median / login:>10.1f} {sql!s:>5}"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

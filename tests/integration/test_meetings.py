@@ -477,6 +477,16 @@ def test_the_pupils_start_page_shows_the_next_meeting_and_whats_new(app, room):
     assert "3" in page.split('id="room-news-h"')[1]
 
 
+def test_the_mentors_start_page_shows_their_next_meeting_without_room_news(app, room):
+    # given a weekly series in the mentor's room
+    ids = weekly(app, room, weeks=2)
+    # when the mentor opens the start page
+    page = client_for(app, room["mentor"]).get("/").get_data(as_text=True)
+    # then the first meeting is there with its link; the pupils' room news is not
+    assert f'href="/meetings/{ids[0]}"' in page and f'href="{LINK}"' in page
+    assert 'id="room-news-h"' not in page
+
+
 def test_the_start_page_without_meetings_or_news(app, room):
     page = client_for(app, room["alva"]).get("/")
     assert page.status_code == 200

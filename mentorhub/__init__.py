@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.problems.views import bp as problems_bp
     from mentorhub.programme.views import bp as programme_bp
     from mentorhub.progress.views import bp as progress_bp
+    from mentorhub.pupils.views import bp as pupils_bp
     from mentorhub.rooms.views import bp as rooms_bp
 
     app.register_blueprint(dashboard_bp)
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(goals_bp, url_prefix="/goals")
     app.register_blueprint(progress_bp, url_prefix="/progress")
     app.register_blueprint(concerns_bp, url_prefix="/concerns")
+    app.register_blueprint(pupils_bp, url_prefix="/pupils")
 
 
 def _register_hooks(app: Flask) -> None:

@@ -479,6 +479,11 @@ def pupils_cared_for_by(user: Any):
     return parts[0] if len(parts) == 1 else sa.union(*parts)
 
 
+def can_manage_care_team(user: Any) -> bool:
+    """Who follows a pupil (the links behind `cares_for`) is kept by the coordinators."""
+    return is_coordinator(user)
+
+
 def can_view_review(user: Any) -> bool:
     """The progress review list: school staff and mentors, each for their own pupils."""
     return _school_staff(user) or (_signed_in(user) and user.has_role(Role.MENTOR))

@@ -48,6 +48,8 @@ def action_label(action: str) -> str:
         "flag.acknowledge": _("Acknowledged an early-warning flag"),
         "goals.view": _("Viewed the pupil's goals"),
         "goal.view": _("Viewed a goal"),
+        "care_team.add": _("Added someone to a pupil's team"),
+        "care_team.remove": _("Removed someone from a pupil's team"),
         "concern.raise": _("Raised a concern"),
         "concern.view": _("Viewed a concern"),
         "concern.plan": _("Set the action plan"),

@@ -42,3 +42,76 @@ def care_team(pupil_id: int) -> list[User]:
         if (u.id in linked and u.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR))
         or (u.id in mentors and u.has_role(Role.MENTOR))
     ]
+
+
+RELATION_ROLES = {"home_teacher": Role.HOME_TEACHER, "special_educator": Role.SPECIAL_EDUCATOR}
+
+
+def links_of(pupil_id: int) -> list[StaffLink]:
+    """The pupil's school-staff links, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(StaffLink)
+            .join(User, User.id == StaffLink.staff_id)
+            .where(StaffLink.pupil_id == pupil_id)
+            .order_by(User.name, StaffLink.relation)
+        )
+    )
+
+
+def link_candidates(pupil: User) -> list[tuple[User, str]]:
+    """Who may join the pupil's team: active home teachers and special-needs educators of the
+    pupil's own school, once per role they hold, minus the links that already exist."""
+    if pupil.school_id is None:
+        return []
+    staff = db.session.scalars(
+        sa.select(User)
+        .where(User.school_id == pupil.school_id, User.active.is_(True), User.id != pupil.id)
+        .order_by(User.name)
+    ).unique()
+    existing = {(link.staff_id, link.relation) for link in links_of(pupil.id)}
+    return [
+        (person, relation)
+        for person in staff
+        for relation, role in RELATION_ROLES.items()
+        if person.has_role(role) and (person.id, relation) not in existing
+    ]
+
+
+def add_link(actor: User, pupil: User, staff_id: int, relation: str) -> StaffLink:
+    """Link a home teacher or special-needs educator of the pupil's school to the pupil.
+
+    From then on they see the pupil's whole record (`policy.cares_for`), so only someone of
+    the pupil's own school in the role the relation names may be linked.
+    """
+    from flask_babel import lazy_gettext as _l
+
+    from mentorhub import audit
+    from mentorhub.errors import DomainError
+
+    allowed = {(person.id, rel) for person, rel in link_candidates(pupil)}
+    if (staff_id, relation) not in allowed:
+        raise DomainError(
+            _l("Choose a home teacher or special-needs educator of the pupil's school."),
+            field="member",
+        )
+    link = StaffLink(pupil_id=pupil.id, staff_id=staff_id, relation=relation)
+    db.session.add(link)
+    audit.record(actor, "care_team.add", pupil, person=pupil, staff_id=staff_id, relation=relation)
+    return link
+
+
+def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
+    """End a link: the person loses access to the pupil's record at their next request."""
+    from flask_babel import lazy_gettext as _l
+
+    from mentorhub import audit
+    from mentorhub.errors import DomainError
+
+    link = db.session.get(StaffLink, (pupil.id, staff_id, relation))
+    if link is None:
+        raise DomainError(_l("That person is not in the pupil's team."))
+    db.session.delete(link)
+    audit.record(
+        actor, "care_team.remove", pupil, person=pupil, staff_id=staff_id, relation=relation
+    )

@@ -3,11 +3,11 @@
 The review list is open to home teachers, special-needs educators and mentors (each sees only
 their own pupils, so a fresh one sees an empty list); the world's pupil is cared for by none of
 the fresh users, so the pupil page, its print and acknowledging a flag are refused to all; only
-pupils have an own progress page."""
+pupils have an own progress page. Only coordinators keep a pupil's team."""
 
 from __future__ import annotations
 
-from tests.security.roles import SCHOOL_STAFF, only
+from tests.security.roles import SCHOOL_STAFF, coordinator_only, only
 
 ROWS: dict[tuple[str, str], dict[str, int]] = {
     ("/progress/review", "GET"): only({"mentor": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
@@ -15,4 +15,8 @@ ROWS: dict[tuple[str, str], dict[str, int]] = {
     ("/progress/pupils/<int:pupil_id>/print", "GET"): only({}),
     ("/progress/pupils/<int:pupil_id>/flags", "POST"): only({}),
     ("/progress/mine", "GET"): only({"pupil": 200}),
+    # the pupil's team (who follows the pupil) is kept by the coordinators
+    ("/pupils/<int:pupil_id>/team", "GET"): coordinator_only(200),
+    ("/pupils/<int:pupil_id>/team", "POST"): coordinator_only(200),
+    ("/pupils/<int:pupil_id>/team/remove", "POST"): coordinator_only(302),
 }

@@ -1,0 +1,90 @@
+"""The pupil's team: which home teachers and special-needs educators follow the pupil.
+
+The coordinator keeps it; a link gives the whole record (`policy.cares_for`), so adding and
+removing are audited.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mentorhub import policy
+from mentorhub.accounts.models import Role, User, role_label
+from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub.extensions import db
+from mentorhub.pupils import services
+from mentorhub.pupils.forms import AddMemberForm, RemoveMemberForm, parse_member
+
+bp = Blueprint("pupils", __name__)
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    pass
+
+
+def _pupil(pupil_id: int) -> User:
+    policy.authorize(policy.can_manage_care_team(current_user))
+    pupil = db.get_or_404(User, pupil_id)
+    if not pupil.has_role(Role.PUPIL):
+        abort(404)
+    return pupil
+
+
+def _add_form(pupil: User) -> AddMemberForm:
+    form = AddMemberForm()
+    form.member.choices = [("", _("Choose…"))] + [
+        (f"{person.id}:{relation}", f"{person.name} – {role_label(relation)}")
+        for person, relation in services.link_candidates(pupil)
+    ]
+    return form
+
+
+def _page(pupil: User, form: AddMemberForm):
+    return render_template(
+        "pupils/team.html",
+        pupil=pupil,
+        links=services.links_of(pupil.id),
+        mentors=[u for u in services.care_team(pupil.id) if u.has_role(Role.MENTOR)],
+        form=form,
+        remove_form=RemoveMemberForm(formdata=None),
+        role_label=role_label,
+    )
+
+
+@bp.get("/<int:pupil_id>/team")
+def team(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    return _page(pupil, _add_form(pupil))
+
+
+@bp.post("/<int:pupil_id>/team")
+def add(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    form = _add_form(pupil)
+    if form.validate_on_submit():
+        staff_id, relation = parse_member(form.member.data) or (0, "")
+        try:
+            services.add_link(current_user, pupil, staff_id, relation)
+        except DomainError as error:
+            show_on_form(error, form)
+        else:
+            flash(_("The person has joined the pupil's team."), "success")
+            return redirect(url_for("pupils.team", pupil_id=pupil.id))
+    return _page(pupil, form)
+
+
+@bp.post("/<int:pupil_id>/team/remove")
+def remove(pupil_id: int):
+    pupil = _pupil(pupil_id)
+    form = RemoveMemberForm()
+    member = parse_member(form.member.data) if form.validate_on_submit() else None
+    if member is None:
+        flash(_("Choose a person to remove."), "error")
+    else:
+        run_and_flash(
+            lambda: services.remove_link(current_user, pupil, *member),
+            _("The person has left the pupil's team."),
+        )
+    return redirect(url_for("pupils.team", pupil_id=pupil.id))

@@ -415,27 +415,34 @@ def meetings_visible_to(user: Any):
 # --- the pupil's record: goals, progress, concerns --------------------------------------------
 
 
-def _current_mentor_of(user: Any, pupil_id: int) -> bool:
-    """A mentor with a confirmed match to the pupil in a term that has not ended."""
+def current_mentor_matches(*columns: Any):
+    """A select of `columns` over the confirmed matches in a term that has not ended: what
+    makes a mentor a pupil's *current* knowledge mentor. Callers add their own filters."""
     from datetime import date
 
     import sqlalchemy as sa
 
-    from mentorhub.extensions import db
     from mentorhub.matching.models import Match, MatchStatus
     from mentorhub.programme.models import Term
+
+    return (
+        sa.select(*columns)
+        .select_from(Match)
+        .join(Term, Term.id == Match.term_id)
+        .where(Match.status == MatchStatus.CONFIRMED.value, Term.ends_on >= date.today())
+    )
+
+
+def _current_mentor_of(user: Any, pupil_id: int) -> bool:
+    """A mentor with a confirmed match to the pupil in a term that has not ended."""
+    from mentorhub.extensions import db
+    from mentorhub.matching.models import Match
 
     if not (_signed_in(user) and user.has_role(Role.MENTOR)):
         return False
     found = db.session.scalar(
-        sa.select(Match.id)
-        .join(Term, Term.id == Match.term_id)
-        .where(
-            Match.mentor_id == user.id,
-            Match.pupil_id == pupil_id,
-            Match.status == MatchStatus.CONFIRMED.value,
-            Term.ends_on >= date.today(),
-        )
+        current_mentor_matches(Match.id)
+        .where(Match.mentor_id == user.id, Match.pupil_id == pupil_id)
         .limit(1)
     )
     return found is not None
@@ -451,12 +458,9 @@ def cares_for(user: Any, pupil_id: int) -> bool:
 
 def pupils_cared_for_by(user: Any):
     """The SQL select of pupil ids that matches `cares_for`, for the review list."""
-    from datetime import date
-
     import sqlalchemy as sa
 
-    from mentorhub.matching.models import Match, MatchStatus
-    from mentorhub.programme.models import Term
+    from mentorhub.matching.models import Match
     from mentorhub.pupils.models import StaffLink
 
     if not _signed_in(user):
@@ -465,15 +469,7 @@ def pupils_cared_for_by(user: Any):
     if _school_staff(user):
         parts.append(sa.select(StaffLink.pupil_id).where(StaffLink.staff_id == user.id))
     if user.has_role(Role.MENTOR):
-        parts.append(
-            sa.select(Match.pupil_id)
-            .join(Term, Term.id == Match.term_id)
-            .where(
-                Match.mentor_id == user.id,
-                Match.status == MatchStatus.CONFIRMED.value,
-                Term.ends_on >= date.today(),
-            )
-        )
+        parts.append(current_mentor_matches(Match.pupil_id).where(Match.mentor_id == user.id))
     if not parts:
         return sa.select(StaffLink.pupil_id).where(sa.false())
     return parts[0] if len(parts) == 1 else sa.union(*parts)

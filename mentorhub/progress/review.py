@@ -24,7 +24,7 @@ from mentorhub.chat.models import Message
 from mentorhub.concerns.models import Concern, ConcernStatus
 from mentorhub.extensions import db
 from mentorhub.goals.models import BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
-from mentorhub.matching.models import Match, MatchStatus
+from mentorhub.matching.models import Match
 from mentorhub.meetings.models import Attendance, Meeting
 from mentorhub.problems.models import Attempt, AttemptStatus, LevelChange, Problem, ProblemPost
 from mentorhub.programme.models import SubjectArea, Term
@@ -426,14 +426,10 @@ def pupil_detail(pupil: User) -> PupilDetail:
     today = local_today()
     mentors = db.session.scalars(
         sa.select(User)
-        .join(Match, Match.mentor_id == User.id)
-        .join(Term, Term.id == Match.term_id)
         .where(
-            Match.pupil_id == pid,
-            Match.status == MatchStatus.CONFIRMED.value,
-            Term.ends_on >= today,
+            User.id.in_(policy.current_mentor_matches(Match.mentor_id).where(Match.pupil_id == pid))
         )
-        .distinct()
+        .order_by(User.name)
     ).all()
     lines = [
         AttendanceLine(*row)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
+from mentorhub import policy
 from mentorhub.accounts.models import Role, User
 from mentorhub.extensions import db
-from mentorhub.matching.models import Match, MatchStatus
-from mentorhub.programme.models import Term
+from mentorhub.matching.models import Match
 from mentorhub.pupils.models import StaffLink
 
 
@@ -21,13 +19,7 @@ def care_team(pupil_id: int) -> list[User]:
     )
     mentors = set(
         db.session.scalars(
-            sa.select(Match.mentor_id)
-            .join(Term, Term.id == Match.term_id)
-            .where(
-                Match.pupil_id == pupil_id,
-                Match.status == MatchStatus.CONFIRMED.value,
-                Term.ends_on >= date.today(),
-            )
+            policy.current_mentor_matches(Match.mentor_id).where(Match.pupil_id == pupil_id)
         )
     )
     people = db.session.scalars(

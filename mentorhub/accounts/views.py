@@ -1,7 +1,5 @@
 """Signing in and out, accepting invitations, password resets and the language choice."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -26,17 +24,14 @@ from mentorhub.accounts.forms import (
 )
 from mentorhub.errors import DomainError, show_on_form
 from mentorhub.extensions import limiter
+from mentorhub.redirects import local_path
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site; anything else goes to the start page."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("dashboard.index")
+    """Back to where the person came from on this site, else the start page."""
+    return local_path(target) or url_for("dashboard.index")
 
 
 def _login_limit() -> str:

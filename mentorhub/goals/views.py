@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -18,6 +17,7 @@ from mentorhub.goals import services, starters
 from mentorhub.goals.forms import BuildUpForm, CheckInForm, CommentForm, GoalForm, StatusForm
 from mentorhub.goals.labels import rating_label, status_label
 from mentorhub.goals.models import Goal
+from mentorhub.redirects import local_path
 
 bp = Blueprint("goals", __name__)
 
@@ -36,14 +36,6 @@ def _goal(goal_id: int) -> Goal:
 
 def _pupil(pupil_id: int) -> User:
     return db.get_or_404(User, pupil_id)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never `//host` or `/\\host`); anything else is ignored."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 def _data(form: GoalForm) -> services.GoalData:
@@ -232,7 +224,7 @@ def check_in(goal_id: int):
             show_on_form(error, form)
         else:
             flash(_("Thank you! Your check-in has been saved."), "success")
-            back = _safe_next(form.next.data)
+            back = local_path(form.next.data)
             return redirect(back or url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
     # Refused: the goal page shows the form with the message and the comment kept.
     return _goal_page(goal, checkin_form=form)

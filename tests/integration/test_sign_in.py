@@ -1,5 +1,7 @@
 """Signing in and out, deactivation and the neutral error message."""
 
+import pytest
+
 from mentorhub.accounts.models import Role
 from tests.conftest import PASSWORD, login
 
@@ -45,9 +47,10 @@ def test_sign_out_ends_the_session(client, mentor, login_as):
     assert client.get("/").status_code == 302
 
 
-def test_login_redirect_never_leaves_the_site(client, mentor):
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x"])
+def test_login_redirect_never_leaves_the_site(client, mentor, target):
     response = client.post(
         "/login",
-        data={"email": mentor.email, "password": PASSWORD, "next": "//evil.example/x"},
+        data={"email": mentor.email, "password": PASSWORD, "next": target},
     )
     assert response.headers["Location"] == "/"

@@ -1,16 +1,16 @@
 """Concerns (oro): raise, plan, review, close. Never shown to pupils."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import policy
-from mentorhub.accounts.models import Role, User
 from mentorhub.concerns import labels, services
 from mentorhub.concerns.forms import CloseForm, PlanForm, RaiseForm, ReviewForm
 from mentorhub.concerns.models import Concern
 from mentorhub.errors import DomainError, show_on_form
 from mentorhub.extensions import db
+from mentorhub.pupils import services as pupils
 
 bp = Blueprint("concerns", __name__)
 
@@ -81,10 +81,8 @@ def index():
 
 @bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
 def new(pupil_id: int):
-    pupil = db.get_or_404(User, pupil_id)
-    policy.authorize(policy.can_raise_concern(current_user, pupil.id))
-    if not pupil.has_role(Role.PUPIL):
-        abort(404)
+    policy.authorize(policy.can_raise_concern(current_user, pupil_id))
+    pupil = pupils.pupil_or_404(pupil_id)
     form = RaiseForm()
     if form.validate_on_submit():
         try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
-from mentorhub.accounts.models import Role, User
+from mentorhub.accounts.models import User
 from mentorhub.concerns.labels import category_label
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -17,6 +17,7 @@ from mentorhub.nominations.labels import profile_label
 from mentorhub.progress import charts, review, services
 from mentorhub.progress.forms import AcknowledgeForm
 from mentorhub.progress.labels import FLAG_TYPE_LABELS, FLAG_TYPES, flag_text
+from mentorhub.pupils import services as pupils
 from mentorhub.timeutil import utcnow
 
 bp = Blueprint("progress", __name__)
@@ -43,10 +44,7 @@ def _progress_helpers():
 def _pupil(pupil_id: int) -> User:
     """The pupil, for the staff around them only (403 before anything is looked up)."""
     policy.authorize(policy.can_view_pupil_page(current_user, pupil_id))
-    pupil = db.get_or_404(User, pupil_id)
-    if not pupil.has_role(Role.PUPIL):
-        abort(404)
-    return pupil
+    return pupils.pupil_or_404(pupil_id)
 
 
 @bp.get("/review")

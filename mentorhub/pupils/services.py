@@ -107,3 +107,13 @@ def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
     audit.record(
         actor, "care_team.remove", pupil, person=pupil, staff_id=staff_id, relation=relation
     )
+
+
+def pupil_or_404(pupil_id: int) -> User:
+    """The pupil with this id; 404 when there is none or the person is not a pupil."""
+    from flask import abort
+
+    pupil = db.get_or_404(User, pupil_id)
+    if not pupil.has_role(Role.PUPIL):
+        abort(404)
+    return pupil

@@ -4,14 +4,13 @@ The coordinator keeps it; a link gives the whole record (`policy.cares_for`), so
 removing are audited.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import policy
 from mentorhub.accounts.models import Role, User, role_label
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
-from mentorhub.extensions import db
 from mentorhub.pupils import services
 from mentorhub.pupils.forms import AddMemberForm, RemoveMemberForm, parse_member
 
@@ -26,10 +25,7 @@ def signed_in():
 
 def _pupil(pupil_id: int) -> User:
     policy.authorize(policy.can_manage_care_team(current_user))
-    pupil = db.get_or_404(User, pupil_id)
-    if not pupil.has_role(Role.PUPIL):
-        abort(404)
-    return pupil
+    return services.pupil_or_404(pupil_id)
 
 
 def _add_form(pupil: User) -> AddMemberForm:

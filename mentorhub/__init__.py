@@ -22,7 +22,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self' data:",
-        "connect-src 'self' ws: wss:",
+        # 'self' covers the same origin's ws:/wss: (CSP3); a bare ws: would allow any host.
+        "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -77,7 +78,12 @@ def _init_extensions(app: Flask) -> None:
 
     socketio.init_app(
         app,
-        message_queue=app.config["REDIS_URL"] or None,
+        # Redis between workers when REDIS_URL is set; either way a manager that can end
+        # someone's sockets on every worker (see chat/events.py)
+        client_manager=events.client_manager(app.config),
+        # A message bigger than this closes the socket unanswered; one below it gets an ack
+        # (`too_long` for a long body: the limit itself is the service's).
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         manage_session=False,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         cors_allowed_origins=app.config["SOCKETIO_ORIGINS"],
@@ -85,7 +91,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _load_user(user_id: str):
-    """Session ids carry the user's session_version, so deactivation ends open sessions."""
+    """Run for every request and every socket event. The id carries the user's session_version
+    (bumped by deactivation, a password reset and "sign out everywhere"), and the session holds
+    the key of this one sign-in, which signing out ends: a copy of an old cookie is refused."""
+    from mentorhub.accounts import services as accounts
     from mentorhub.accounts.models import User
 
     try:
@@ -94,6 +103,8 @@ def _load_user(user_id: str):
     except (ValueError, TypeError):
         return None
     if user is None or not user.active or str(user.session_version) != raw_version:
+        return None
+    if not accounts.session_is_live(user, session.get(accounts.SESSION_KEY)):
         return None
     return user
 
@@ -147,15 +158,16 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from mentorhub import policy
+    from mentorhub import after_commit, policy
 
     @app.after_request
     def commit_and_secure(response):
-        # One commit per request, here: a refused or failed request stores nothing.
+        # One commit per request, here: a refused or failed request stores nothing, and what
+        # the request queued for after its commit (broadcasts, cut-offs, mail) runs only then.
         if response.status_code < 400:
-            db.session.commit()
+            after_commit.commit()
         else:
-            db.session.rollback()
+            after_commit.rollback()
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")

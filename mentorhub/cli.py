@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from mentorhub import after_commit
 from mentorhub.extensions import db
 
 group = AppGroup("mentorhub", help="MentorHub administration.")
@@ -22,7 +23,7 @@ def seed_demo() -> None:
     nominations = demo.load_pupils(date.today())
     counts = demo.load(date.today())
     counts["nominations"] = nominations
-    db.session.commit()
+    after_commit.commit()  # and then what was queued for after it (mail)
     click.echo(
         f"Demo data ready: {counts['schools']} schools, {counts['subject_areas']} subject areas, "
         f"{counts['users']} people, {counts['nominations']} nominations."
@@ -55,7 +56,7 @@ def create_coordinator(email: str, name: str, password: str) -> None:
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
-    db.session.commit()
+    after_commit.commit()  # and then what was queued for after it (mail)
     click.echo(f"Coordinator {email} created.")
 
 

@@ -44,6 +44,10 @@ def load(instance: Path = INSTANCE) -> dict:
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,
         # None: same origin only (python-engineio's default check against the Host header).
         "SOCKETIO_ORIGINS": os.environ.get("SOCKETIO_ORIGINS") or None,
+        # The Redis channel the workers of one deployment share (tests: one per run).
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        # The largest Socket.IO message read (bytes); bigger ones close the connection.
+        "SOCKETIO_MAX_BUFFER": int(os.environ.get("SOCKETIO_MAX_BUFFER", str(3_000_000))),
         "CHAT_RATE_LIMIT": os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds"),
         # Chat images: the largest upload accepted, and where the re-encoded files are kept.
         "CHAT_IMAGE_MAX_BYTES": _chat_image_max,

@@ -49,6 +49,21 @@ def run_and_flash(action, success_message: str) -> bool:
     return True
 
 
+def json_errors(view):
+    """Mark a view whose client reads JSON (a `fetch`, not a page): its refusals before the
+    view runs (a missing CSRF token, a body too large) are answered `{ok: false, error,
+    message}` too, not with an HTML page the client cannot show."""
+    view.json_errors = True
+    return view
+
+
+def _wants_json() -> bool:
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "json_errors", False))
+
+
 _TITLES = {
     400: _l("Bad request"),
     403: _l("You do not have access to this page"),
@@ -94,13 +109,17 @@ def register(app: Flask) -> None:
         from mentorhub.chat import images
 
         message = str(images.too_large().message)
-        if request.path.endswith("/images"):
+        if _wants_json():
             return {"ok": False, "error": "too_large", "message": message}, 413
         return _page(400, message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return _page(400, _l("The form had expired. Reload the page and send it again."))
+        message = _l("The form had expired. Reload the page and send it again.")
+        if _wants_json():
+            db.session.rollback()
+            return {"ok": False, "error": "csrf", "message": str(message)}, 400
+        return _page(400, message)
 
     @app.errorhandler(500)
     def server_error(e):

@@ -1,7 +1,10 @@
 """Outgoing mail through a configurable backend.
 
 `outbox` (the pilot default) stores each mail in the `outbox_mails` table and logs it, so a
-coordinator without a mail server, and the tests, can read what was sent. `smtp` sends it.
+coordinator without a mail server, and the tests, can read what was sent. The row is data: it
+is stored in the caller's transaction, so a rolled-back action leaves none. `smtp` sends it,
+but only after that transaction has committed (`mentorhub/after_commit.py`): a mail that has
+left cannot be called back, so it must never leave for an action that is then rolled back.
 Mail is rendered in the recipient's language by the caller (see `force_locale`).
 """
 
@@ -17,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mentorhub.after_commit import after_commit
 from mentorhub.extensions import db
 from mentorhub.timeutil import utcnow
 
@@ -43,12 +47,13 @@ def link_to(endpoint: str, **values) -> str:
 
 
 def send(recipient: str, subject: str, body: str) -> None:
+    """Store the mail in the outbox, or queue it for SMTP once the transaction commits."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        _send_smtp(recipient, subject, body)
+        after_commit(_send_smtp, recipient, subject, body)
     else:
         db.session.add(OutboxMail(recipient=recipient, subject=subject, body=body))
-    log.info("mail to %s: %s", recipient, subject)
+        log.info("mail to %s: %s", recipient, subject)
 
 
 def _send_smtp(recipient: str, subject: str, body: str) -> None:
@@ -64,6 +69,7 @@ def _send_smtp(recipient: str, subject: str, body: str) -> None:
         if cfg["MAIL_USERNAME"]:
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
         smtp.send_message(message)
+    log.info("mail to %s: %s", recipient, subject)
 
 
 def latest_to(recipient: str) -> OutboxMail | None:

@@ -52,6 +52,13 @@ def can_deactivate(user: Any, target: Any) -> bool:
     return is_coordinator(user) and target is not None and target.id != user.id
 
 
+def can_end_sessions_of(user: Any, target: Any) -> bool:
+    """Anyone ends their own sign-ins; a coordinator ends anyone else's (a lost phone)."""
+    if not _signed_in(user) or target is None:
+        return False
+    return target.id == user.id or is_coordinator(user)
+
+
 def can_read_audit_log(user: Any) -> bool:
     return is_coordinator(user)
 

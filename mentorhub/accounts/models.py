@@ -42,7 +42,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True, index=True)
-    # Bumped on deactivation and password change so every open session stops working.
+    # Bumped on deactivation, password reset and "sign out everywhere": every session ends.
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
@@ -101,6 +101,19 @@ class Invitation(db.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+
+class LoginSession(db.Model):
+    """One sign-in. Its random key is kept in the Flask session cookie; every request and socket
+    event checks that the key names a sign-in of that user that has not ended. Signing out ends
+    this one sign-in (a copied cookie dies with it); `users.session_version` ends all of them."""
+
+    __tablename__ = "login_sessions"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class PasswordReset(db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -12,8 +13,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from mentorhub import audit, mail
-from mentorhub.accounts.models import Invitation, PasswordReset, Role, User, UserRole
+from mentorhub import audit, mail, realtime
+from mentorhub.accounts.models import (
+    Invitation,
+    LoginSession,
+    PasswordReset,
+    Role,
+    User,
+    UserRole,
+)
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.timeutil import utcnow
@@ -234,10 +242,60 @@ def reset_password(token: str, password: str) -> User:
     check_password_rules(password)
     user = reset.user
     user.set_password(password)
-    user.session_version += 1
+    _end_all_sessions(user)
     reset.used_at = utcnow()
     audit.record(user, "password.reset", user)
     return user
+
+
+# --- sign-ins ----------------------------------------------------------------------------------
+
+
+SESSION_KEY = "login_key"  # where the Flask session keeps the sign-in's key
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in; the caller keeps the returned key in the Flask session."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(key=key, user_id=user.id))
+    return key
+
+
+def session_is_live(user: User, key: str | None) -> bool:
+    """Whether `key` names a sign-in of this user that has not ended (every request and event)."""
+    if not key or not isinstance(key, str):
+        return False
+    row = db.session.get(LoginSession, key)
+    return row is not None and row.user_id == user.id and row.ended_at is None
+
+
+def end_session(user: User, key: str | None) -> None:
+    """Sign out: this sign-in ends, so a copy of its cookie is refused from now on (HTTP and
+    sockets), and its open sockets are disconnected after the commit. Other devices stay in."""
+    row = db.session.get(LoginSession, key) if isinstance(key, str) else None
+    if row is not None and row.user_id == user.id and row.ended_at is None:
+        row.ended_at = utcnow()
+        realtime.login_ended(row.key)
+    audit.record(user, "session.logout", user)
+
+
+def sign_out_everywhere(actor: User, user: User) -> None:
+    """End every sign-in of `user` (by themself, or by a coordinator on their behalf): every
+    cookie they have is refused, and every open socket of theirs is disconnected."""
+    _end_all_sessions(user)
+    audit.record(actor, "session.end_all", user, person=user)
+
+
+def _end_all_sessions(user: User) -> None:
+    """Bump the session version (every cookie of the user stops matching), end the sign-in rows,
+    and disconnect their open sockets on every worker once this is committed."""
+    user.session_version += 1
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    realtime.sessions_ended(user.id)
 
 
 # --- staff administration --------------------------------------------------------------------
@@ -249,7 +307,7 @@ def deactivate(actor: User, user: User) -> None:
         raise DomainError(_l("You cannot deactivate your own account."))
     user.active = False
     user.deactivated_at = utcnow()
-    user.session_version += 1
+    _end_all_sessions(user)
     audit.record(actor, "user.deactivate", user)
 
 

@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -23,6 +24,7 @@ from mentorhub.accounts.forms import (
     ResetPasswordForm,
 )
 from mentorhub.errors import DomainError, show_on_form
+from mentorhub.programme.forms import ConfirmForm
 from mentorhub.extensions import limiter
 from mentorhub.redirects import local_path
 
@@ -56,6 +58,7 @@ def login():
             form.form_errors.append(_("Wrong email or password."))
         else:
             login_user(user)
+            session[services.SESSION_KEY] = services.start_session(user)
             if user.locale:
                 session["locale"] = user.locale
             audit.record(user, "session.login", user)
@@ -66,8 +69,29 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(current_user, session.get(services.SESSION_KEY))
     logout_user()
+    session.pop(services.SESSION_KEY, None)
     flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions():
+    """Where a person ends every sign-in of theirs (a lost phone, a shared computer)."""
+    return render_template("accounts/sessions.html", form=ConfirmForm())
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_all_sessions():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user, current_user)
+    logout_user()
+    session.pop(services.SESSION_KEY, None)
+    flash(_("You are signed out on every device."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -126,6 +150,7 @@ def accept_invitation(token: str):
         else:
             logout_user()
             login_user(user)
+            session[services.SESSION_KEY] = services.start_session(user)
             flash(_("Welcome to MentorHub, %(name)s!", name=user.name), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)

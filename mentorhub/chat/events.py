@@ -1,6 +1,8 @@
 """Socket.IO events for chat: thin handlers behind one helper that does what Flask's request
-cycle would (load the user, refuse the anonymous and deactivated, commit once or roll back,
-turn domain errors into error acks). The protocol is written down in docs/realtime.md.
+cycle would (load the user afresh, refuse the anonymous, the deactivated and ended sign-ins,
+commit once or roll back, run what was queued for after the commit, turn domain errors into
+error acks). Also the socket side of `mentorhub/realtime.py`: broadcasts, and ending someone's
+access on every open socket of theirs on every worker. The protocol is in docs/realtime.md.
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from flask import request
+import hashlib
+
+import socketio as python_socketio
+import sqlalchemy as sa
+from flask import g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from sqlalchemy import orm as sa_orm
 from sqlalchemy.exc import IntegrityError
 
-from mentorhub import audit, policy
+from mentorhub import after_commit, audit, policy, realtime
+from mentorhub.accounts.services import SESSION_KEY
 from mentorhub.chat import services as chat
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, socketio
@@ -28,14 +35,27 @@ log = logging.getLogger("mentorhub.chat")
 
 # Best-effort presence and typing, per worker process; never stored (see docs/realtime.md).
 _present: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)  # room -> sid -> (id, name)
-_sids_of_user: dict[int, set[str]] = defaultdict(set)
 _last_typing: dict[tuple[int, int], float] = {}
 TYPING_EVERY = 3.0
 PRESENCE_LIMIT = 30  # presence and typing are switched off in larger rooms
 
 
+MAX_ID = 2**63 - 1  # the largest id or seq the database holds (BIGINT); beyond it: refused
+
+
 def channel(room_id: int) -> str:
     return f"room-{room_id}"
+
+
+def user_channel(user_id: int) -> str:
+    """Every socket of one person, on every worker: joined at connect."""
+    return f"user-{user_id}"
+
+
+def login_channel(login_key: str) -> str:
+    """Every socket opened with one sign-in (the key itself never leaves the server's memory:
+    channel names travel through the message queue)."""
+    return "login-" + hashlib.sha256(login_key.encode()).hexdigest()[:32]
 
 
 def _error(code: str, message: str) -> dict:
@@ -49,34 +69,36 @@ def event(name: str) -> Callable:
         @socketio.on(name)
         @functools.wraps(fn)
         def handler(data=None):
-            user = current_user
-            if not (user and user.is_authenticated and user.active):
+            user = _signed_in_user()
+            if user is None:
                 return _error("unauthorized", _("Sign in again to continue."))
-            if not isinstance(data, dict):
+            if not isinstance(data, dict) or not _readable(data):
                 return _error("bad_request", _("The request could not be read."))
             try:
                 for attempt in (1, 2):
                     try:
                         ack, after = fn(user, data)
-                        db.session.commit()
+                        if after is not None:
+                            after_commit.after_commit(after)
+                        # Commits, then runs what the event (or a service) queued: broadcasts
+                        # never show what is not stored, and a rollback drops them.
+                        after_commit.commit()
                         break
                     except IntegrityError:
                         # A racing duplicate (same client_id): the retry finds the stored row.
-                        db.session.rollback()
+                        after_commit.rollback()
                         if attempt == 2:
                             raise
             except chat.ChatError as error:
-                db.session.rollback()
+                after_commit.rollback()
                 return _error(error.code, str(error.message))
             except DomainError as error:
-                db.session.rollback()
+                after_commit.rollback()
                 return _error("refused", str(error.message))
             except Exception:
-                db.session.rollback()
+                after_commit.rollback()
                 log.exception("socket event %s failed", name)
                 return _error("server_error", _("Something went wrong. Nothing was saved."))
-            if after is not None:
-                after()
             return ack
 
         return handler
@@ -84,12 +106,41 @@ def event(name: str) -> Callable:
     return decorator
 
 
+def _signed_in_user():
+    """The socket's user, loaded afresh for this event (session version and sign-in checked
+    by `_load_user`), or None. Flask-Login caches the user on `g`, which an event can share
+    with an earlier one; a stale socket must never act on a cached answer."""
+    g.pop("_login_user", None)
+    user = current_user._get_current_object()
+    if user and user.is_authenticated and user.active:
+        return user
+    return None
+
+
+def _readable(data: dict) -> bool:
+    """No lone surrogate ("\ud800") in a key or a string value: such text cannot be stored."""
+    for item in (*data.keys(), *data.values()):
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+def _id(value) -> int | None:
+    """A database id from a payload: an int (not a bool) the database can hold, else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        return None
+    return value
+
+
 def _room(data: dict) -> Room:
-    room_id = data.get("room_id")
+    room_id = _id(data.get("room_id"))
     # Only the room's own row: members, mentor and area load on demand, and a send needs none.
     room = (
         db.session.get(Room, room_id, options=[sa_orm.lazyload("*")])
-        if isinstance(room_id, int)
+        if room_id is not None
         else None
     )
     if room is None:
@@ -98,15 +149,26 @@ def _room(data: dict) -> Room:
 
 
 def _int_or_none(value) -> int | None:
-    return value if isinstance(value, int) and value >= 0 else None
+    """A seq from a payload: None when missing, not an integer, a bool or negative; a number the
+    database cannot hold is refused (`bad_request`) rather than failing in SQL."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    if value > MAX_ID:
+        raise chat.ChatError("bad_request", _("The request could not be read."))
+    return value
 
 
 @socketio.on("connect")
 def connect(auth=None):
-    if not (current_user and current_user.is_authenticated and current_user.active):
+    user = _signed_in_user()
+    if user is None:
         return False
-    _sids_of_user[current_user.id].add(request.sid)
-    return None
+    # Every socket is reachable per person and per sign-in on every worker: that is how a
+    # sign-out, a password reset or deactivation reaches it (see `_end_sockets`).
+    join_room(user_channel(user.id))
+    join_room(login_channel(session.get(SESSION_KEY, "")))
+    # A sign-out committed between the check above and the joins would have missed us.
+    return None if _signed_in_user() is not None else False
 
 
 @socketio.on("disconnect")
@@ -115,8 +177,6 @@ def disconnect(*_args):
         if request.sid in sids:
             sids.pop(request.sid, None)
             socketio.emit("presence", _presence(room_id), to=channel(room_id))
-    for sids in _sids_of_user.values():
-        sids.discard(request.sid)
 
 
 def _presence(room_id: int) -> dict:
@@ -133,7 +193,13 @@ def join(user, data):
     # Subscribe before reading the history: a message committed in between then arrives by
     # broadcast (the client drops what it already has by seq) instead of by neither route.
     join_room(channel(room.id))
-    messages = chat.history(user, room, since_seq=since)
+    try:
+        # checks access again, after subscribing: a removal committed after the check above
+        # either is seen here or cuts this socket off after its commit (docs/realtime.md)
+        messages = chat.history(user, room, since_seq=since)
+    except Exception:
+        leave_room(channel(room.id))
+        raise
     if policy.is_observer(user, room):
         audit.record(user, "room.read", room)
     small = len(room.members) < PRESENCE_LIMIT
@@ -211,46 +277,111 @@ def read(user, data):
     return {"ok": True}, None
 
 
-def cut_off(user_id: int, room_id: int | None = None) -> None:
-    """Take a person out of a room's broadcasts (or all their rooms) at once, on every worker.
-
-    Call it after the removal or deactivation is committed. This worker's sockets of theirs
-    leave at once (and are disconnected on deactivation). For the other workers, which this one
-    cannot see into, the room's channel is closed through the message queue and everyone in it
-    is asked to `rejoin`: the re-join checks the policy again, so the person is refused and
-    the others catch up since their last seq.
-    """
-    for sid in list(_sids_of_user.get(user_id, ())):
-        for rid in [room_id] if room_id else list(_present):
-            socketio.server.leave_room(sid, channel(rid), namespace="/")
-            _present[rid].pop(sid, None)
-        if room_id is None:
-            socketio.server.disconnect(sid, namespace="/")
-    for rid in [room_id] if room_id else _rooms_of(user_id):
-        socketio.emit("rejoin", {"room_id": rid}, to=channel(rid))
-        socketio.close_room(channel(rid))
+# --- after a commit: broadcasts and the end of access (mentorhub/realtime.py) ---------------
 
 
-def _rooms_of(user_id: int) -> list[int]:
-    import sqlalchemy as sa
+@realtime.handles("broadcast")
+def _broadcast(event: str, data: dict, room_id: int) -> None:
+    socketio.emit(event, data, to=channel(room_id))
 
-    from mentorhub.rooms.models import RoomMember
 
-    member = sa.select(RoomMember.room_id).where(
-        RoomMember.user_id == user_id, RoomMember.removed_at.is_(None)
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Room.id).where(sa.or_(Room.mentor_id == user_id, Room.id.in_(member)))
-        )
-    )
+@realtime.handles("room_access_changed")
+def _room_access_changed(user_ids: list[int], room_ids: list[int]) -> None:
+    """Ask the policy again, now that the change is committed, for each person and room; whoever
+    may no longer read a room has every socket of theirs, on every worker, leave its channel."""
+    from mentorhub.accounts.models import User
+
+    users = db.session.scalars(sa.select(User).where(User.id.in_(user_ids))).unique().all()
+    rooms = db.session.scalars(sa.select(Room).where(Room.id.in_(room_ids))).all()
+    for room in rooms:
+        for user in users:
+            if not policy.can_view_room(user, room):
+                socketio.emit("access_ended", {"room_id": room.id}, to=user_channel(user.id))
+                _manager().on_every_worker("leave", user_channel(user.id), channel(room.id))
+
+
+@realtime.handles("sessions_ended")
+def _sessions_ended(user_id: int) -> None:
+    _end_sockets(user_channel(user_id))
+
+
+@realtime.handles("login_ended")
+def _login_ended(login_key: str) -> None:
+    _end_sockets(login_channel(login_key))
+
+
+def _end_sockets(to: str) -> None:
+    """Tell every socket in `to` its session ended, then disconnect each, on every worker."""
+    socketio.emit("session_ended", {}, to=to)
+    _manager().on_every_worker("disconnect", to)
+
+
+def _manager():
+    return socketio.server.manager
+
+
+class _OnEveryWorker:
+    """What python-socketio's managers lack: acting on the sockets in a channel on *every*
+    worker. Its message queue carries `disconnect`, `enter_room` and `leave_room` only for a
+    sid (which another worker's sockets' are, we do not know) and `close_room` for a channel,
+    but nothing that disconnects a channel or takes a person out of one room. So these ride
+    on the `close_room` message with one key more (`mentorhub`); every worker runs them on its
+    own sockets of that channel. A worker without this class would just close the channel."""
+
+    def on_every_worker(self, op: str, to: str, room: str | None = None) -> None:
+        self._apply(op, to, room)
+
+    def _apply(self, op: str, to: str, room: str | None) -> None:
+        namespace = "/"
+        sids = [sid for sid, _eio in self.get_participants(namespace, to)]
+        for sid in sids:
+            if op == "disconnect":
+                self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+            elif op == "leave" and room:
+                self.leave_room(sid, namespace, room)
+                for present in _present.values():
+                    present.pop(sid, None)
+
+
+class LocalManager(_OnEveryWorker, python_socketio.Manager):
+    """One worker (the pilot, the tests): every socket is here."""
+
+
+class QueueManager(_OnEveryWorker, python_socketio.RedisManager):
+    """Several workers sharing a Redis message queue."""
+
+    def on_every_worker(self, op: str, to: str, room: str | None = None) -> None:
+        message = {
+            "method": "close_room",
+            "room": to,
+            "namespace": "/",
+            "mentorhub": {"op": op, "room": room},
+            "host_id": self.host_id,
+        }
+        self._apply(op, to, room)  # this worker
+        self._publish(message)  # the others
+
+    def _handle_close_room(self, message):
+        extra = message.get("mentorhub")
+        if isinstance(extra, dict):
+            self._apply(extra.get("op"), message.get("room"), extra.get("room"))
+        else:
+            super()._handle_close_room(message)
+
+
+def client_manager(config: dict):
+    """The Socket.IO client manager `create_app` gives the server."""
+    url = config.get("REDIS_URL")
+    if url:
+        return QueueManager(url, channel=config.get("SOCKETIO_CHANNEL") or "flask-socketio")
+    return LocalManager()
 
 
 def _message(data: dict):
     from mentorhub.chat.models import Message
 
-    message_id = data.get("message_id")
-    message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
+    message_id = _id(data.get("message_id"))
+    message = db.session.get(Message, message_id) if message_id is not None else None
     if message is None:
         raise chat.ChatError("not_found", _("The message does not exist."))
     return message

@@ -25,6 +25,7 @@ from mentorhub.nominations.models import Nomination, Status
 from mentorhub.notifications import services as notifications
 from mentorhub.programme.models import Term
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink
+from mentorhub.rooms import services as rooms
 from mentorhub.timeutil import utcnow
 
 
@@ -98,10 +99,13 @@ def run(actor: User, term: Term) -> MatchingRun:
     mentors = [_engine_mentor(o) for o in offers(term)]
     existing = _term_matches(term)
     kept = [m for m in existing if _fixed(m) and m.pupil_id in pupils]
+    ended = [(m.pupil_id, m.mentor_id) for m in existing if m not in kept and _fixed(m)]
     for match in existing:
         if match not in kept:
             db.session.delete(match)
     db.session.flush()
+    for pupil_id, mentor_id in ended:  # a pupil no longer approved: their rooms end too
+        rooms.end_memberships(actor, pupil_id, mentor_id)
     offered = {mentor.id for mentor in mentors}
     locked = [
         engine.Match(
@@ -178,8 +182,12 @@ def toggle_lock(actor: User, match: Match) -> None:
 
 
 def remove(actor: User, match: Match) -> None:
+    """Remove a match; the pupil leaves that mentor's rooms at once (history kept)."""
     audit.record(actor, "match.remove", match, person=match.pupil, mentor_id=match.mentor_id)
+    pupil_id, mentor_id = match.pupil_id, match.mentor_id
     db.session.delete(match)
+    db.session.flush()
+    rooms.end_memberships(actor, pupil_id, mentor_id)
 
 
 @dataclass
@@ -256,6 +264,8 @@ def move(actor: User, match: Match, mentor_id: int) -> None:
     audit.record(
         actor, "match.move", match, person=match.pupil, old_mentor=old, new_mentor=mentor_id
     )
+    db.session.flush()
+    rooms.end_memberships(actor, match.pupil_id, old)  # moved: the old mentor's rooms end
 
 
 @dataclass

@@ -2,14 +2,13 @@
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import policy
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
-from mentorhub.chat import events
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.programme import services
@@ -195,15 +194,23 @@ def deactivate(user_id: int):
     user = _load(User, user_id)
     policy.authorize(policy.can_deactivate(current_user, user))
 
-    def deactivate_and_cut_off() -> None:
-        accounts.deactivate(current_user, user)
-        # Committed before the cut-off, whose re-joins must already see the deactivation.
-        db.session.commit()
-        events.cut_off(user.id)  # open chat connections end at once, not at the next event
-
+    # The deactivation itself disconnects their open sockets, after the commit.
     return _confirmed_action(
-        deactivate_and_cut_off,
+        lambda: accounts.deactivate(current_user, user),
         _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
+    )
+
+
+@bp.route("/staff/<int:user_id>/sign-out", methods=["GET", "POST"])
+def end_sessions(user_id: int):
+    """Sign a person out on every device, on their behalf: a page that asks, then the button."""
+    user = _load(User, user_id)
+    policy.authorize(policy.can_end_sessions_of(current_user, user))
+    if request.method == "GET":
+        return render_template("programme/end_sessions.html", person=user, confirm=ConfirmForm())
+    return _confirmed_action(
+        lambda: accounts.sign_out_everywhere(current_user, user),
+        _("%(name)s is signed out on every device.", name=user.name),
     )
 
 

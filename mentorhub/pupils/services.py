@@ -94,7 +94,8 @@ def add_link(actor: User, pupil: User, staff_id: int, relation: str) -> StaffLin
 
 
 def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
-    """End a link: the person loses access to the pupil's record at their next request."""
+    """End a link: the person loses access to the pupil's record at their next request, and
+    to the rooms they read through the pupil at once (open sockets included)."""
     from flask_babel import lazy_gettext as _l
 
     from mentorhub import audit
@@ -107,6 +108,17 @@ def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
     audit.record(
         actor, "care_team.remove", pupil, person=pupil, staff_id=staff_id, relation=relation
     )
+    db.session.flush()
+    # and the rooms they read only through this pupil: their open sockets stop hearing them
+    from mentorhub import realtime
+    from mentorhub.rooms.models import RoomMember
+
+    rooms = db.session.scalars(
+        sa.select(RoomMember.room_id).where(
+            RoomMember.user_id == pupil.id, RoomMember.removed_at.is_(None)
+        )
+    ).all()
+    realtime.room_access_changed([staff_id], rooms)
 
 
 def pupil_or_404(pupil_id: int) -> User:

@@ -8,12 +8,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import audit, policy
+from mentorhub import audit, policy, realtime
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching.models import Match, MatchStatus
 from mentorhub.programme.models import Term
+from mentorhub.pupils.models import StaffLink
 from mentorhub.rooms.models import Room, RoomKind, RoomMember
 from mentorhub.timeutil import utcnow
 
@@ -84,9 +85,11 @@ def set_members(mentor: User, room: Room, pupil_ids: Iterable[int], today: date)
         for m in db.session.scalars(sa.select(RoomMember).where(RoomMember.room_id == room.id))
     }
     now = utcnow()
+    removed = []
     for pid, row in rows.items():
         if pid not in chosen and row.removed_at is None:
             row.removed_at = now
+            removed.append(pid)
             audit.record(mentor, "room.remove_member", room, person=row.user)
         elif pid in chosen and row.removed_at is not None:
             row.removed_at = None
@@ -96,6 +99,55 @@ def set_members(mentor: User, room: Room, pupil_ids: Iterable[int], today: date)
         audit.record(mentor, "room.add_member", room, person=db.session.get(User, pid))
     db.session.flush()
     db.session.expire(room, ["members"])
+    access_may_have_ended(removed, [room.id])
+
+
+def end_memberships(actor: User, pupil_id: int, mentor_id: int) -> list[int]:
+    """A match between the pupil and the mentor ended: the pupil leaves the mentor's rooms at
+    once, unless another confirmed match to the same mentor still stands. The rows stay
+    (`removed_at`), so the history and who wrote it stay; the mentor keeps reading it.
+    Returns the rooms left."""
+    still_matched = db.session.scalar(
+        sa.select(Match.id)
+        .where(
+            Match.pupil_id == pupil_id,
+            Match.mentor_id == mentor_id,
+            Match.status == MatchStatus.CONFIRMED.value,
+        )
+        .limit(1)
+    )
+    if still_matched is not None:
+        return []
+    rows = db.session.execute(
+        sa.select(RoomMember, Room)
+        .join(Room, Room.id == RoomMember.room_id)
+        .where(
+            RoomMember.user_id == pupil_id,
+            RoomMember.removed_at.is_(None),
+            Room.mentor_id == mentor_id,
+        )
+    ).all()
+    now = utcnow()
+    for member, room in rows:
+        member.removed_at = now
+        audit.record(actor, "room.remove_member", room, person=member.user, reason="match_ended")
+        db.session.expire(room, ["members"])
+    db.session.flush()
+    left = [room.id for _member, room in rows]
+    access_may_have_ended([pupil_id], left)
+    return left
+
+
+def access_may_have_ended(pupil_ids: Iterable[int], room_ids: Iterable[int]) -> None:
+    """Pupils left these rooms: they, and the school staff who read the rooms only through one
+    of them, stop hearing the rooms once this is committed (the policy decides who)."""
+    pupil_ids, room_ids = list(pupil_ids), list(room_ids)
+    if not pupil_ids or not room_ids:
+        return
+    linked = db.session.scalars(
+        sa.select(StaffLink.staff_id).where(StaffLink.pupil_id.in_(pupil_ids))
+    )
+    realtime.room_access_changed([*pupil_ids, *linked], room_ids)
 
 
 def archive(mentor: User, room: Room) -> None:

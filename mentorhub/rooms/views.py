@@ -7,12 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import audit, policy
-from mentorhub.chat import events, images
+from mentorhub import audit, policy, realtime
+from mentorhub.chat import images
 from mentorhub.chat import services as chat
 from mentorhub.chat.models import ChatImage, Message
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
-from mentorhub.extensions import db, socketio
+from mentorhub.errors import DomainError, json_errors, run_and_flash, show_on_form
+from mentorhub.extensions import db
 from mentorhub.meetings import services as meetings
 from mentorhub.problems import services as problems
 from mentorhub.problems.models import Attempt
@@ -107,17 +107,12 @@ def members(room_id: int):
     if not form.is_submitted():
         form.pupil_ids.data = sorted(services.member_ids(room))
     if form.validate_on_submit():
-        before = services.member_ids(room)
         try:
+            # Whoever is removed stops hearing the room once this is committed (the service).
             services.set_members(current_user, room, form.pupil_ids.data, date.today())
         except DomainError as error:
             show_on_form(error, form)
         else:
-            # Committed here, not at the end of the request: the others re-join at once, and
-            # their re-join must already see the removal.
-            db.session.commit()
-            for removed in before - set(form.pupil_ids.data):
-                events.cut_off(removed, room.id)
             flash(_("The room's members have been saved."), "success")
             return redirect(url_for("rooms.show", room_id=room.id))
     return render_template("rooms/members.html", form=form, room=room)
@@ -137,12 +132,13 @@ def archive(room_id: int):
 
 
 @bp.post("/<int:room_id>/images")
+@json_errors
 def upload_image(room_id: int):
     """An image message, sent over HTTP (Socket.IO events carry no files or CSRF token).
 
-    Unlike every other view, this one commits itself: the message must be broadcast, and only a
-    stored message may be (docs/realtime.md, "Images"). `commit_and_secure` then has nothing
-    left to commit. Answers JSON like a `send` ack; a refusal stores nothing."""
+    Answers JSON like a `send` ack (also a missing CSRF token, see errors.py); a refusal stores
+    nothing. The broadcast is queued for after `commit_and_secure` has committed the message:
+    only a stored message may be seen (docs/realtime.md, "Images")."""
     room = db.get_or_404(Room, room_id)
     if not policy.can_post_in(current_user, room):
         return _refused("forbidden", _("You cannot write in this room."), 403)
@@ -162,9 +158,8 @@ def upload_image(room_id: int):
         status = {"forbidden": 403, "too_large": 413, "rate_limited": 429}.get(error.code, 400)
         return _refused(error.code, str(error.message), status)
     message = chat.payload(sent.message)
-    db.session.commit()
     if sent.created:
-        socketio.emit("message", message, to=events.channel(room_id))
+        realtime.broadcast("message", message, room_id)
     return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
 
 

@@ -34,6 +34,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/login", "GET"): {**signed_in(302), "anonymous": 200},
     ("/login", "POST"): {**signed_in(302), "anonymous": 200},
     ("/logout", "POST"): signed_in(302),
+    ("/account/sessions", "GET"): signed_in(200),
+    ("/account/sessions/end", "POST"): signed_in(302),
     ("/password/forgot", "GET"): everyone(200),
     ("/password/forgot", "POST"): everyone(200),
     ("/password/reset/<token>", "GET"): everyone(410),
@@ -63,6 +65,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/programme/staff/invite", "POST"): coordinator_only(200),
     ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(302),
     ("/programme/staff/<int:user_id>/reactivate", "POST"): coordinator_only(302),
+    ("/programme/staff/<int:user_id>/sign-out", "GET"): coordinator_only(200),
+    ("/programme/staff/<int:user_id>/sign-out", "POST"): coordinator_only(302),
     ("/programme/invitations/<int:invitation_id>/revoke", "POST"): coordinator_only(302),
     # identification: school staff nominate, coordinators decide
     ("/nominations/", "GET"): only({"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),

@@ -193,7 +193,7 @@ def test_a_removed_member_stops_receiving_broadcasts_at_once(
     assert [e for e in noah.get_received() if e["name"] == "message"] == []
 
 
-def test_after_a_removal_the_others_are_asked_to_rejoin_and_the_removed_one_is_refused(
+def test_after_a_removal_the_others_keep_the_room_and_the_removed_one_is_refused(
     app, room, socket_as, client, login_as
 ):
     # given Alva and Noah in the room's channel
@@ -204,16 +204,199 @@ def test_after_a_removal_the_others_are_asked_to_rejoin_and_the_removed_one_is_r
     # when the mentor removes Noah
     login_as(room["mentor"])
     client.post(f"/rooms/{room['id']}/members", data={"pupil_ids": [room["alva"].id]})
-    # then the channel was closed for everyone (on every worker, via the message queue) and
-    # Alva is asked to re-join, which she may; Noah may not
-    assert {"name": "rejoin", "args": [{"room_id": room["id"]}], "namespace": "/"} in [
-        {**e, "args": e["args"] if isinstance(e["args"], list) else [e["args"]]}
-        for e in alva.get_received()
-    ]
-    assert alva.emit("join", {"room_id": room["id"]}, callback=True)["ok"] is True
+    # then Noah is told and refused; Alva still hears the room without having to re-join
+    assert "access_ended" in [e["name"] for e in noah.get_received()]
     assert noah.emit("join", {"room_id": room["id"]}, callback=True)["error"] == "forbidden"
     socket_as(room["mentor"]).emit(
-        "send", {"room_id": room["id"], "client_id": "after-rejoin", "body": "hej"}, callback=True
+        "send", {"room_id": room["id"], "client_id": "after-removal", "body": "hej"}, callback=True
     )
     assert [e["name"] for e in alva.get_received()].count("message") == 1
     assert [e["name"] for e in noah.get_received()].count("message") == 0
+
+
+# --- every change that ends access ends it on the open socket, after the commit -------------
+
+
+def _listening(socket_as, user, room_id):
+    sock = socket_as(user)
+    assert sock.emit("join", {"room_id": room_id}, callback=True)["ok"] is True
+    sock.get_received()
+    return sock
+
+
+def _assert_deaf_and_refused(sock, socket_as, room, *, disconnected: bool):
+    """After the change: nothing more arrives, and the socket can neither join nor send."""
+    socket_as(room["mentor"]).emit(
+        "send",
+        {"room_id": room["id"], "client_id": "after-change", "body": "hemligt"},
+        callback=True,
+    )
+    if disconnected:  # the server closed it: nothing can reach it, and it cannot emit
+        assert sock.is_connected() is False
+    else:
+        assert [e for e in sock.get_received() if e["name"] == "message"] == []
+        assert sock.emit("join", {"room_id": room["id"]}, callback=True)["ok"] is False
+        sent = sock.emit(
+            "send", {"room_id": room["id"], "client_id": "stale-send", "body": "x"}, callback=True
+        )
+        assert sent["ok"] is False
+
+
+def test_a_password_reset_disconnects_the_sockets_opened_before_it(app, room, socket_as, client):
+    # given Noah listening in the room
+    noah = _listening(socket_as, room["noah"], room["id"])
+    # when a reset link is used for him
+    from tests.conftest import link_in
+
+    client.post("/password/forgot", data={"email": room["noah"].email})
+    with app.app_context():
+        from mentorhub import mail
+
+        path = link_in(mail.latest_to(room["noah"].email).body)
+    response = client.post(
+        path, data={"password": "a-new-password-1", "confirm": "a-new-password-1"}
+    )
+    assert response.status_code == 302
+    # then his open socket is disconnected, so it hears nothing more
+    _assert_deaf_and_refused(noah, socket_as, room, disconnected=True)
+
+
+def test_signing_out_ends_that_cookie_on_http_and_sockets_and_disconnects_its_socket(
+    app, room, socket_as
+):
+    from mentorhub.extensions import socketio as sio
+    from tests.conftest import login
+
+    # given Noah signed in twice (a shared computer and his phone), listening on both
+    shared, phone = app.test_client(), app.test_client()
+    login(shared, room["noah"])
+    login(phone, room["noah"])
+    old_cookie = shared.get_cookie("session").value
+    on_shared = sio.test_client(app, flask_test_client=shared)
+    on_phone = sio.test_client(app, flask_test_client=phone)
+    for sock in (on_shared, on_phone):
+        assert sock.emit("join", {"room_id": room["id"]}, callback=True)["ok"] is True
+        sock.get_received()
+    # when he signs out on the shared computer
+    assert shared.post("/logout").status_code == 302
+    # then that socket is disconnected, and a copy of the old cookie works nowhere
+    assert on_shared.is_connected() is False
+    replay = app.test_client()
+    replay.set_cookie("session", old_cookie)
+    assert replay.get(f"/rooms/{room['id']}").status_code == 302  # to the sign-in page
+    replayed = sio.test_client(app, flask_test_client=replay)
+    assert replayed.is_connected() is False
+    # but his phone is still signed in and still hears the room
+    assert phone.get(f"/rooms/{room['id']}").status_code == 200
+    socket_as(room["mentor"]).emit(
+        "send", {"room_id": room["id"], "client_id": "after-logout", "body": "hej"}, callback=True
+    )
+    assert [e["name"] for e in on_phone.get_received()].count("message") == 1
+    on_phone.disconnect()
+
+
+def test_signing_out_everywhere_ends_every_sign_in_and_socket(app, room, socket_as):
+    from mentorhub.extensions import socketio as sio
+    from tests.conftest import login
+
+    one, two = app.test_client(), app.test_client()
+    login(one, room["noah"])
+    login(two, room["noah"])
+    sock = sio.test_client(app, flask_test_client=two)
+    sock.emit("join", {"room_id": room["id"]}, callback=True)
+    # when he signs out everywhere from the page behind the link next to "Sign out"
+    assert "/account/sessions" in one.get("/").get_data(as_text=True)
+    assert one.post("/account/sessions/end").status_code == 302
+    # then both cookies are refused and the socket on the other device is gone
+    assert one.get("/rooms/").status_code == 302 and two.get("/rooms/").status_code == 302
+    assert sock.is_connected() is False
+
+
+def test_a_coordinator_signs_someone_out_everywhere_from_the_staff_list(
+    app, room, socket_as, coordinator, login_as
+):
+    teacher = _listening(socket_as, room["home_teacher"], room["id"])
+    client = login_as(coordinator)
+    staff = client.get("/programme/staff").get_data(as_text=True)
+    path = f"/programme/staff/{room['home_teacher'].id}/sign-out"
+    assert path in staff
+    assert client.get(path).status_code == 200  # the page that asks
+    assert client.post(path).status_code == 302
+    _assert_deaf_and_refused(teacher, socket_as, room, disconnected=True)
+
+
+def test_removing_someone_from_the_pupils_team_ends_their_socket_in_her_rooms(
+    app, room, socket_as, coordinator, login_as
+):
+    # given the home teacher, linked to Alva, reading Alva's room
+    teacher = _listening(socket_as, room["home_teacher"], room["id"])
+    # when the coordinator removes her from Alva's team
+    client = login_as(coordinator)
+    response = client.post(
+        f"/pupils/{room['alva'].id}/team/remove",
+        data={"member": f"{room['home_teacher'].id}:home_teacher"},
+    )
+    assert response.status_code == 302
+    # then her open socket hears nothing more and can no longer join
+    assert "access_ended" in [e["name"] for e in teacher.get_received()]
+    _assert_deaf_and_refused(teacher, socket_as, room, disconnected=False)
+
+
+def test_unmatching_ends_the_pupils_membership_at_once_and_keeps_her_history(
+    app, room, socket_as, coordinator, login_as
+):
+    from mentorhub.matching.models import Match
+
+    # given Noah in the room, who has written in it
+    noah = _listening(socket_as, room["noah"], room["id"])
+    noah.emit(
+        "send", {"room_id": room["id"], "client_id": "noah-wrote", "body": "mitt"}, callback=True
+    )
+    noah.get_received()
+    with app.app_context():
+        match_id = db.session.scalar(sa.select(Match.id).where(Match.pupil_id == room["noah"].id))
+    # when the coordinator removes his match
+    client = login_as(coordinator)
+    assert client.post(f"/matching/{match_id}/remove").status_code == 302
+    # then his membership ended, his socket hears nothing, and he can neither join nor send
+    with app.app_context():
+        member = db.session.get(RoomMember, (room["id"], room["noah"].id))
+        assert member is not None and member.removed_at is not None
+    _assert_deaf_and_refused(noah, socket_as, room, disconnected=False)
+    # and what he wrote is still there for the room's mentor to read
+    history = socket_as(room["mentor"]).emit("join", {"room_id": room["id"]}, callback=True)
+    assert "noah-wrote" in [m["client_id"] for m in history["messages"]]
+
+
+# --- payloads the database cannot hold -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "event, payload, error",
+    [
+        ("join", {"room_id": 2**63}, "not_found"),
+        ("join", {"room_id": True}, "not_found"),
+        ("history", {"room_id": "ROOM", "before_seq": 2**63}, "bad_request"),
+        ("join", {"room_id": "ROOM", "since_seq": 2**64}, "bad_request"),
+        ("report", {"message_id": 2**63, "reason": "x"}, "not_found"),
+        ("send", {"room_id": "ROOM", "client_id": "surrogate-1", "body": "\ud800"}, "bad_request"),
+    ],
+)
+def test_out_of_range_ids_booleans_and_lone_surrogates_are_refused_clearly(
+    room, socket_as, event, payload, error
+):
+    sock = socket_as(room["alva"])
+    payload = {k: room["id"] if v == "ROOM" else v for k, v in payload.items()}
+    ack = sock.emit(event, payload, callback=True)
+    assert ack["ok"] is False and ack["error"] == error and ack["message"]
+    assert sock.is_connected()
+
+
+def test_a_read_beyond_the_last_seq_is_capped(app, room, socket_as):
+    sock = socket_as(room["alva"])
+    sock.emit(
+        "send", {"room_id": room["id"], "client_id": "first-msg", "body": "hej"}, callback=True
+    )
+    assert sock.emit("read", {"room_id": room["id"], "seq": 1000}, callback=True)["ok"] is True
+    with app.app_context():
+        assert db.session.get(RoomMember, (room["id"], room["alva"].id)).last_read_seq == 1

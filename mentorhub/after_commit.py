@@ -37,7 +37,12 @@ _COMMITTED = "mentorhub.after_commit.committed"
 
 def after_commit(fn: Callable, *args, **kwargs) -> None:
     """Run `fn(*args, **kwargs)` after the current transaction commits; never if it rolls back."""
-    db.session.info.setdefault(_PENDING, []).append(functools.partial(fn, *args, **kwargs))
+    session = db.session()
+    if not session.in_transaction():
+        # Queued work belongs to a transaction, even when nothing was written yet (an SMTP
+        # mail): without one, a rollback would be a no-op that fires no event to drop it.
+        session.begin()
+    session.info.setdefault(_PENDING, []).append(functools.partial(fn, *args, **kwargs))
 
 
 def commit() -> None:

@@ -24,8 +24,8 @@ from mentorhub.accounts.forms import (
     ResetPasswordForm,
 )
 from mentorhub.errors import DomainError, show_on_form
-from mentorhub.programme.forms import ConfirmForm
 from mentorhub.extensions import limiter
+from mentorhub.programme.forms import ConfirmForm
 from mentorhub.redirects import local_path
 
 bp = Blueprint("accounts", __name__)

@@ -8,12 +8,11 @@ access on every open socket of theirs on every worker. The protocol is in docs/r
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
-
-import hashlib
 
 import socketio as python_socketio
 import sqlalchemy as sa

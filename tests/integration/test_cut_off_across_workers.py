@@ -1,0 +1,124 @@
+"""Two real workers (gunicorn, gevent) sharing one database and one Redis message queue: a
+change made on worker A ends a socket that is open on worker B, and a 2 MB chat body gets a
+`too_long` ack over a real transport instead of a closed connection.
+
+Redis runs at 127.0.0.1:6379; every run uses a channel of its own, so parallel runs do not
+hear each other."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import uuid
+
+import pytest
+import requests
+import socketio
+
+from tests.integration.test_chat_durability import (
+    PASSWORD,
+    ROOT,
+    _free_port,
+    _kill,
+    _seed,
+    _server_env,
+    _start,
+)
+
+WAIT = 10  # seconds to wait for an event that must come; the assertion is on the event
+
+
+def _signed_in(base: str, email: str) -> requests.Session:
+    http = requests.Session()
+    form = http.get(f"{base}/login", timeout=5)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text).group(1)
+    response = http.post(
+        f"{base}/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert response.status_code == 302
+    return http
+
+
+def _cookie(http: requests.Session) -> str:
+    return "; ".join(f"{name}={value}" for name, value in http.cookies.items())
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    """Started once for this file (each start takes seconds on a busy machine)."""
+    tmp_path = tmp_path_factory.mktemp("workers")
+    database_url = f"sqlite:///{tmp_path / 'workers.sqlite'}"
+    env = _server_env(database_url)
+    env.update(
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        RATELIMIT_STORAGE_URI="memory://",
+        SOCKETIO_CHANNEL=f"mentorhub-test-{uuid.uuid4().hex}",
+    )
+    migrated = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    seeded = _seed(database_url)
+    servers, bases = [], []
+    try:
+        for name in ("a", "b"):
+            port = _free_port()
+            servers.append(_start(port, env, tmp_path / f"worker-{name}.log"))
+            bases.append(f"http://127.0.0.1:{port}")
+        yield {"a": bases[0], "b": bases[1], **seeded}
+    finally:
+        for server in servers:
+            _kill(server)
+
+
+def _socket_on(base: str, cookie: str, room_id: int):
+    sock = socketio.Client(reconnection=False)
+    gone = threading.Event()
+    sock.on("disconnect", lambda *args: gone.set())
+    sock.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+    assert sock.call("join", {"room_id": room_id}, timeout=5)["ok"] is True
+    return sock, gone
+
+
+def test_signing_out_everywhere_on_worker_a_disconnects_the_socket_on_worker_b(two_workers):
+    noah = "noah@example.se"
+    # given Noah signed in on worker B with his socket open there
+    on_b = _signed_in(two_workers["b"], noah)
+    sock, gone = _socket_on(two_workers["b"], _cookie(on_b), two_workers["room"])
+    # when he signs out everywhere from another device, served by worker A
+    on_a = _signed_in(two_workers["a"], noah)
+    page = on_a.get(f"{two_workers['a']}/account/sessions", timeout=5)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    response = on_a.post(
+        f"{two_workers['a']}/account/sessions/end",
+        data={"csrf_token": token},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert response.status_code == 302
+    # then worker B disconnects his socket, and his cookie there is refused too
+    assert gone.wait(WAIT), "the socket on worker B was not disconnected"
+    assert on_b.get(f"{two_workers['b']}/rooms/", allow_redirects=False).status_code == 302
+
+
+def test_a_2_mb_body_gets_too_long_and_the_socket_stays_up(two_workers):
+    alva = _signed_in(two_workers["b"], "alva@example.se")
+    sock, gone = _socket_on(two_workers["b"], _cookie(alva), two_workers["room"])
+    ack = sock.call(
+        "send",
+        {"room_id": two_workers["room"], "client_id": "big-body-1", "body": "x" * 2_000_000},
+        timeout=WAIT,
+    )
+    assert ack["ok"] is False and ack["error"] == "too_long"
+    assert sock.call("history", {"room_id": two_workers["room"]}, timeout=5)["ok"] is True
+    sock.disconnect()

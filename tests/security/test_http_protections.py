@@ -113,3 +113,17 @@ def test_500_page_uses_the_layout_and_stores_nothing(app, client, monkeypatch, o
     assert response.status_code == 500
     assert 'id="main"' in response.get_data(as_text=True)
     assert outbox() == []
+
+
+def test_an_image_upload_without_a_csrf_token_is_answered_in_json(app, room, csrf_enabled):
+    from tests.conftest import login
+
+    client = app.test_client()
+    login(client, room["alva"])  # the login form is refused without a token too, so:
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(client, room["alva"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/rooms/{room['id']}/images", data={"client_id": "no-token-1"})
+    assert response.status_code == 400
+    assert response.json["ok"] is False and response.json["error"] == "csrf"
+    assert response.json["message"]

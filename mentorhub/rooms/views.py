@@ -95,6 +95,9 @@ def show(room_id: int):
         meetings=meetings.upcoming_in_room(room),
         can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
+        max_length=chat.MAX_LENGTH,
+        can_handle_reports=policy.can_handle_reports(current_user, room),
+        open_reports=chat.open_report_count(room),
     )
 
 

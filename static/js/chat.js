@@ -449,7 +449,8 @@ function markFailed(li, message) {
 // A message the server will never take as it is goes back into the box, with the reason.
 function giveBack(li, message) {
   forget(li);
-  if (!input.value.trim()) input.value = li.dataset.body;
+  // Before anything written since, so neither is lost.
+  input.value = input.value.trim() ? `${li.dataset.body}\n\n${input.value}` : li.dataset.body;
   updateCounter();
   announce(message);
   input.focus();

@@ -291,3 +291,33 @@ def test_a_goal_comment_in_markdown_shows_bold(app, room, page, either):
         assert db.session.scalar(sa.select(GoalEvent.body).where(GoalEvent.kind == "comment")) == (
             "Det här är **fet** text"
         )
+
+
+# --- 5. a message over the limit ----------------------------------------------------------------
+
+
+def test_a_message_over_the_limit_stays_in_the_box_with_the_reason(
+    app, room, page, either, live_socketio
+):
+    from mentorhub.chat.services import MAX_LENGTH
+
+    enter_room(page, room["alva"], either)
+    box = page.get_by_label(either("Message"))
+    counter = page.locator("#body-count")
+
+    # near the limit the box says how much is left; over it, how much too much
+    box.fill("x" * (MAX_LENGTH - 10))
+    expect(counter).to_have_text(either("%(n)s characters left", n=10))
+    text = "y" * (MAX_LENGTH + 5)
+    box.fill(text)
+    expect(counter).to_have_text(either("%(n)s characters too many", n=5))
+
+    # sending is refused before anything goes out: the text stays, the reason is given
+    box.press("Enter")
+    expect(page.locator("#chat-alert")).to_have_text(
+        either("The message is too long (at most %(n)d characters).", n=MAX_LENGTH)
+    )
+    expect(box).to_have_value(text)
+    expect(items(page)).to_have_count(0)
+    expect(page.get_by_role("button", name=either("Try again"))).to_have_count(0)
+    assert_accessible(page)

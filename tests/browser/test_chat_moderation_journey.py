@@ -321,3 +321,26 @@ def test_a_message_over_the_limit_stays_in_the_box_with_the_reason(
     expect(items(page)).to_have_count(0)
     expect(page.get_by_role("button", name=either("Try again"))).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_mentor_hides_a_message_from_the_room_with_a_reason_in_a_dialog(
+    app, room, new_page, either, live_socketio
+):
+    seed(app, room, room["noah"], ["Något som inte hör hit"])
+    mentor, pupil = new_page(), new_page()
+    enter_room(mentor, room["mentor"], either)
+    enter_room(pupil, room["alva"], either)
+    items(mentor, "inte hör hit").get_by_role("button", name=either("Hide", part=True)).click()
+    dialog = mentor.get_by_role("dialog", name=either("Hide the message"))
+    # without a reason it is refused in the dialog, which stays open
+    dialog.get_by_role("button", name=either("Hide the message")).click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_label(either("Why is the message hidden?")).fill("Hör inte till uppgiften")
+    assert_accessible(mentor)
+    dialog.get_by_role("button", name=either("Hide the message")).click()
+    expect(dialog).to_be_hidden()
+    expect(mentor.locator("#chat-status")).to_have_text(either("The message is hidden."))
+    for page in (mentor, pupil):
+        expect(page.locator("#messages > li.hidden-message .message-body")).to_have_text(
+            either("Hidden by the mentor")
+        )

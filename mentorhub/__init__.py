@@ -122,6 +122,7 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from mentorhub.accounts.views import bp as accounts_bp
+    from mentorhub.chat.views import bp as chat_bp
     from mentorhub.concerns.views import bp as concerns_bp
     from mentorhub.dashboard.views import bp as dashboard_bp
     from mentorhub.goals.views import bp as goals_bp
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp, url_prefix="/matching")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rooms_bp, url_prefix="/rooms")
+    app.register_blueprint(chat_bp, url_prefix="/rooms")
     app.register_blueprint(problems_bp, url_prefix="/problems")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
     # The feed is fetched by calendar programs with no session: the secret address is the key.

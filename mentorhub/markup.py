@@ -53,6 +53,7 @@ __all__ = [
     "ALLOWED_TAGS",
     "LINK_REL",
     "MATH_CLASSES",
+    "find_mentions",
     "plain",
     "render",
 ]
@@ -95,11 +96,13 @@ LINK_REL = "nofollow noopener noreferrer"
 ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "a": ("href", "title"),  # plus rel, always LINK_REL, set after cleaning
     "ol": ("start",),  # digits only
-    "span": ("class",),  # only a value in MATH_CLASSES
+    "span": ("class", "data-user-id"),  # class in MATH_CLASSES or "mention"; ids digits only
     "div": ("class",),  # only a value in MATH_CLASSES
 }
 
 _DIGITS = re.compile(r"[0-9]{1,9}")
+_USER_IDS = re.compile(r"[0-9]{1,12}( [0-9]{1,12}){0,49}")
+MENTION_CLASS = "mention"
 
 
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\s\ufffd]")
@@ -124,6 +127,10 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return name == "title" or (name == "href" and _validate_link(value))
     if tag == "ol":
         return name == "start" and _DIGITS.fullmatch(value) is not None
+    if tag == "span" and value == MENTION_CLASS and name == "class":
+        return True
+    if tag == "span" and name == "data-user-id":
+        return _USER_IDS.fullmatch(value) is not None
     if tag in ("span", "div"):
         return name == "class" and value in MATH_CLASSES
     return False
@@ -256,10 +263,77 @@ def _adjust(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def render(text: str) -> str:
-    """Markdown with ``$…$``/``$$…$$`` math → sanitised HTML, ready to store and show as is."""
+Person = tuple[int, str]  # (user id, name) of someone who can be mentioned
+
+_MENTION_AT = re.compile(r"(?<!\w)@")
+
+
+def find_mentions(text: str, people: Sequence[Person]) -> list[tuple[int, int, list[int]]]:
+    """Where `text` mentions people: ``@Förnamn Efternamn`` names that person, ``@Förnamn``
+    everyone with that first name (case-insensitive, not followed by a letter or digit).
+    Returns (start, end, ids) for each mention, the span covering the ``@`` and the name."""
+    found = []
+    for at in _MENTION_AT.finditer(text):
+        rest = text[at.end() :]
+
+        def length(name: str, rest: str = rest) -> int:
+            match = re.match(re.escape(name) + r"(?!\w)", rest, re.I) if name else None
+            return match.end() if match else 0
+
+        full = [(pid, length(name.strip())) for pid, name in people if length(name.strip())]
+        first = [
+            (pid, length((name.split() or [""])[0]))
+            for pid, name in people
+            if length((name.split() or [""])[0])
+        ]
+        named = full or first
+        if named:
+            end = at.end() + max(n for _pid, n in named)
+            found.append((at.start(), end, sorted({pid for pid, _n in named})))
+    return found
+
+
+def _mark_mentions(tokens: list[Token], people: Sequence[Person]) -> None:
+    """Wrap mentions in plain text (not code, not math) in ``<span class="mention"
+    data-user-id="…">``, for the reader's page to mark the ones about them."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            spans = find_mentions(child.content, people) if child.type == "text" else []
+            if not spans:
+                children.append(child)
+                continue
+            at = 0
+            for start, end, ids in spans:
+                if start > at:
+                    children.append(_text_token(child.content[at:start]))
+                html = Token("html_inline", "", 0)
+                html.content = (
+                    f'<span class="{MENTION_CLASS}" data-user-id="{" ".join(map(str, ids))}">'
+                    f"{escapeHtml(child.content[start:end])}</span>"
+                )
+                children.append(html)
+                at = end
+            if at < len(child.content):
+                children.append(_text_token(child.content[at:]))
+        token.children = children
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def render(text: str, people: Sequence[Person] = ()) -> str:
+    """Markdown with ``$…$``/``$$…$$`` math → sanitised HTML, ready to store and show as is.
+    With `people`, their @mentions are marked (see `find_mentions`)."""
     env: dict[str, Any] = {}
     tokens = _adjust(_md.parse(text or "", env))
+    if people and "@" in (text or ""):
+        _mark_mentions(tokens, people)
     return _sanitise(_md.renderer.render(tokens, _md.options, env))
 
 

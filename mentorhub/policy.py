@@ -214,6 +214,17 @@ def can_moderate(user: Any, room: Any) -> bool:
     return can_manage_room(user, room)
 
 
+def can_report_message(user: Any, room: Any, message: Any) -> bool:
+    """Anyone who reads the room may report someone else's message to its mentor."""
+    return can_view_room(user, room) and message.author_id != user.id
+
+
+def can_handle_reports(user: Any, room: Any) -> bool:
+    """The room's mentor sees the reports in the room (reporter's name included: the mentor is
+    staff and may need to talk to them) and hides the message or dismisses the report."""
+    return can_moderate(user, room)
+
+
 def rooms_visible_to(user: Any):
     """The SQL filter that matches `can_view_room`, for lists."""
     import sqlalchemy as sa

@@ -52,8 +52,17 @@ class ChatImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReportStatus:
+    """Where a report stands: open until the room's mentor hides the message or dismisses it."""
+
+    OPEN = "open"
+    HIDDEN = "hidden"
+    DISMISSED = "dismissed"
+
+
 class MessageReport(db.Model):
     __tablename__ = "message_reports"
+    __table_args__ = (sa.Index("ix_message_reports_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -62,6 +71,15 @@ class MessageReport(db.Model):
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(12), default=ReportStatus.OPEN)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    handled_at: Mapped[datetime | None]
+
+    message = relationship("Message", lazy="joined")
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined")
+    handled_by = relationship("User", foreign_keys=[handled_by_id], lazy="joined")
 
 
 class ReadPosition(db.Model):

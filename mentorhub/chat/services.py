@@ -19,7 +19,7 @@ from limits import parse
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
 from mentorhub.chat import images
-from mentorhub.chat.models import ChatImage, Message, MessageReport, ReadPosition
+from mentorhub.chat.models import ChatImage, Message, MessageReport, ReadPosition, ReportStatus
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, limiter
 from mentorhub.notifications import services as notifications
@@ -123,7 +123,8 @@ def send_image(author: User, room: Room, client_id: str, caption: str, data: byt
 def _store(
     author: User, room: Room, client_id: str, body: str, image: ChatImage | None = None
 ) -> Message:
-    html = markup.render(body) if body else ""
+    people = _participants(author, room) if "@" in body else []
+    html = markup.render(body, [(p.id, p.name) for p in people]) if body else ""
     # The row lock serialises writers per room, so seq order is commit order.
     seq = 1 + db.session.scalar(
         sa.select(Room.last_seq).where(Room.id == room.id).with_for_update()
@@ -146,43 +147,39 @@ def _store(
     db.session.add(message)
     db.session.flush()
     _mark_read(author, room, seq)
-    _notify_mentions(author, room, body)
+    _notify_mentions(author, room, body, people)
     return message
 
 
-_MENTION_AT = re.compile(r"(?<!\w)@")
-
-
 def mentioned(body: str, people: list[User]) -> list[User]:
-    """The people named after an `@` in `body`: `@Förnamn Efternamn` names that person;
-    `@Förnamn` names everyone with that first name. Case-insensitive."""
-    found: dict[int, User] = {}
-    for at in _MENTION_AT.finditer(body):
-        rest = body[at.end() :]
-
-        def starts(name: str, rest: str = rest) -> bool:
-            return bool(name) and re.match(re.escape(name) + r"(?!\w)", rest, re.I) is not None
-
-        full = [p for p in people if starts(p.name.strip())]
-        first = [p for p in people if starts((p.name.split() or [""])[0])]
-        for person in full or first:
-            found[person.id] = person
-    return list(found.values())
+    """The people named after an `@` in `body` (see `markup.find_mentions`): `@Förnamn
+    Efternamn` names that person; `@Förnamn` names everyone with that first name."""
+    by_id = {p.id: p for p in people}
+    ids = {
+        i
+        for _s, _e, found in markup.find_mentions(body, [(p.id, p.name) for p in people])
+        for i in found
+    }
+    return [by_id[i] for i in by_id if i in ids]
 
 
-def _notify_mentions(author: User, room: Room, body: str) -> None:
-    """An in-app notification for each participant (mentor, current members) mentioned."""
-    if "@" not in body:
-        return
+def _participants(author: User, room: Room) -> list[User]:
+    """Who can be mentioned in the room: its mentor and current members, not the author."""
     members = sa.select(RoomMember.user_id).where(
         RoomMember.room_id == room.id, RoomMember.removed_at.is_(None)
     )
-    people = db.session.scalars(
-        sa.select(User).where(
-            sa.or_(User.id == room.mentor_id, User.id.in_(members)), User.id != author.id
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                sa.or_(User.id == room.mentor_id, User.id.in_(members)), User.id != author.id
+            )
         )
-    ).all()
-    targets = mentioned(body, list(people))
+    )
+
+
+def _notify_mentions(author: User, room: Room, body: str, people: list[User]) -> None:
+    """An in-app notification for each participant (mentor, current members) mentioned."""
+    targets = mentioned(body, people) if people else []
     if targets:
         notifications.notify(
             targets,
@@ -304,30 +301,129 @@ def unread_counts(user: User, rooms: list[Room]) -> dict[int, int]:
     return counts
 
 
+REASON_LENGTH = 1000
+
+
+def _reason(reason, code_message) -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ChatError("reason_required", code_message)
+    if len(reason) > REASON_LENGTH:
+        raise ChatError("too_long", _l("Write at most %(n)d characters.", n=REASON_LENGTH))
+    return reason
+
+
 def report(user: User, message: Message, reason: str) -> MessageReport:
+    """Someone in the room reports a message to its mentor, with a reason. One open report per
+    reporter and message: reporting it again while the first is open is refused."""
     room = db.session.get(Room, message.room_id)
-    if not policy.can_post_in(user, room) and not policy.can_view_room(user, room):
-        raise ChatError("forbidden", _l("You do not have access to this room."))
-    entry = MessageReport(message_id=message.id, reporter_id=user.id, reason=reason.strip()[:1000])
+    if not policy.can_report_message(user, room, message):
+        raise ChatError("forbidden", _l("You cannot report this message."))
+    if message.hidden_at is not None:
+        raise ChatError("already_hidden", _l("The message is already hidden."))
+    reason = _reason(reason, _l("Write why you report the message."))
+    already = db.session.scalar(
+        sa.select(MessageReport.id).where(
+            MessageReport.message_id == message.id,
+            MessageReport.reporter_id == user.id,
+            MessageReport.status == ReportStatus.OPEN,
+        )
+    )
+    if already is not None:
+        raise ChatError(
+            "already_reported",
+            _l("You have already reported this message. The mentor will look at it."),
+        )
+    entry = MessageReport(message_id=message.id, reporter_id=user.id, reason=reason)
     db.session.add(entry)
-    audit.record(user, "message.report", message, room_id=room.id)
+    audit.record(user, "message.report", message, room_id=room.id, reason=reason)
     notifications.notify(
         [room.mentor],
         "message.reported",
         {"room": room.name, "reporter": user.name, "excerpt": markup.plain(message.body, 80)},
-        link=f"/rooms/{room.id}",
+        link=f"/rooms/{room.id}/reports",
     )
+    db.session.flush()
     return entry
 
 
+def _close_reports(mentor: User, message: Message, status: str) -> int:
+    """Mark the message's open reports handled; returns how many there were."""
+    result = db.session.execute(
+        sa.update(MessageReport)
+        .where(MessageReport.message_id == message.id, MessageReport.status == ReportStatus.OPEN)
+        .values(status=status, handled_by_id=mentor.id, handled_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 def hide(mentor: User, message: Message, reason: str) -> None:
-    """The mentor hides a message: kept for the trail, shown as hidden by the mentor."""
+    """The mentor hides a message, with a reason: kept for the trail, shown to everyone as
+    hidden by the mentor. Its open reports are closed as handled by hiding. The caller commits,
+    then broadcasts `message_hidden`."""
     room = db.session.get(Room, message.room_id)
     if not policy.can_moderate(mentor, room):
         raise ChatError("forbidden", _l("Only the room's mentor can hide messages."))
-    if not reason.strip():
-        raise ChatError("reason_required", _l("Write why the message is hidden."))
+    reason = _reason(reason, _l("Write why the message is hidden."))
+    if message.hidden_at is not None:
+        raise ChatError("already_hidden", _l("The message is already hidden."))
     message.hidden_at = utcnow()
     message.hidden_by_id = mentor.id
-    message.hidden_reason = reason.strip()[:1000]
-    audit.record(mentor, "message.hide", message, room_id=room.id, person=message.author)
+    message.hidden_reason = reason
+    closed = _close_reports(mentor, message, ReportStatus.HIDDEN)
+    audit.record(
+        mentor,
+        "message.hide",
+        message,
+        room_id=room.id,
+        person=message.author,
+        reason=reason,
+        reports=closed,
+    )
+    db.session.flush()
+
+
+def dismiss_report(mentor: User, entry: MessageReport) -> None:
+    """The mentor decides a report needs no action: the message stays, the report is closed."""
+    message = entry.message
+    room = db.session.get(Room, message.room_id)
+    if not policy.can_handle_reports(mentor, room):
+        raise ChatError("forbidden", _l("Only the room's mentor can handle reports."))
+    if entry.status != ReportStatus.OPEN:
+        raise ChatError("already_handled", _l("The report has already been handled."))
+    entry.status = ReportStatus.DISMISSED
+    entry.handled_by_id = mentor.id
+    entry.handled_at = utcnow()
+    audit.record(mentor, "message.report_dismiss", message, room_id=room.id, report=entry.id)
+    db.session.flush()
+
+
+def reports_in(mentor: User, room: Room, *, handled: bool = False) -> list[MessageReport]:
+    """The room's open reports, oldest first (or with `handled`, the handled ones, newest
+    first), message and people loaded with them in one query."""
+    if not policy.can_handle_reports(mentor, room):
+        raise ChatError("forbidden", _l("Only the room's mentor can handle reports."))
+    query = (
+        sa.select(MessageReport)
+        .join(Message, Message.id == MessageReport.message_id)
+        .where(Message.room_id == room.id)
+    )
+    if not handled:
+        query = query.where(MessageReport.status == ReportStatus.OPEN).order_by(
+            MessageReport.created_at, MessageReport.id
+        )
+    else:
+        query = query.where(MessageReport.status != ReportStatus.OPEN).order_by(
+            MessageReport.handled_at.desc(), MessageReport.id.desc()
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def open_report_count(room: Room) -> int:
+    """How many reports in the room wait for its mentor (shown on the link to them)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(MessageReport.id))
+        .join(Message, Message.id == MessageReport.message_id)
+        .where(Message.room_id == room.id, MessageReport.status == ReportStatus.OPEN)
+    )

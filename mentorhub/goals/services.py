@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from mentorhub import markup
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -282,11 +283,18 @@ class TimelineEntry:
     at: datetime
     author: User | None
     item: Any  # the GoalEvent or CheckIn
+    html: str = ""  # a comment's Markdown, rendered and sanitised by `markup` (as chat is)
 
 
 def timeline(events: list[GoalEvent], checkins: list[CheckIn]) -> list[TimelineEntry]:
-    """Events and check-ins of a goal as one list in time order."""
-    entries = [TimelineEntry(e.kind, e.created_at, e.author, e) for e in events]
+    """Events and check-ins of a goal as one list in time order; comments rendered from
+    Markdown here, when shown, so comments written before the rendering came show too."""
+    entries = [
+        TimelineEntry(
+            e.kind, e.created_at, e.author, e, markup.render(e.body) if e.kind == "comment" else ""
+        )
+        for e in events
+    ]
     entries += [TimelineEntry("checkin", c.created_at, c.author, c) for c in checkins]
     return sorted(entries, key=lambda e: e.at)
 

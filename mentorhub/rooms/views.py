@@ -85,6 +85,7 @@ def show(room_id: int):
     room = _load(room_id)
     if policy.is_observer(current_user, room):
         audit.record(current_user, "room.read", room)
+    can_handle_reports = policy.can_handle_reports(current_user, room)
     return render_template(
         "rooms/show.html",
         room=room,
@@ -95,6 +96,9 @@ def show(room_id: int):
         meetings=meetings.upcoming_in_room(room),
         can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
+        max_length=chat.MAX_LENGTH,
+        can_handle_reports=can_handle_reports,
+        open_reports=chat.open_report_count(room) if can_handle_reports else 0,
     )
 
 

@@ -18,6 +18,9 @@ const olderButton = document.getElementById("older");
 const form = document.getElementById("send-form");
 const input = document.getElementById("body");
 const imageInput = document.getElementById("image");
+const statusBox = document.getElementById("chat-status");
+const counter = document.getElementById("body-count");
+const maxLength = Number(root.dataset.maxLength);
 
 const ACK_TIMEOUT = 5000;
 let lastSeq = null; // the highest seq shown; re-joins ask for what came after it
@@ -69,8 +72,27 @@ function messageItem(m) {
     li.append(img);
   }
   if (!m.hidden) li.append(actions(m));
+  markMentions(li, head);
   renderMath(body);
   return li;
+}
+
+// The server marks @mentions as <span class="mention" data-user-id="…">; ours stand out.
+function markMentions(li, head) {
+  let me = false;
+  for (const span of li.querySelectorAll(".message-body .mention")) {
+    if ((span.dataset.userId || "").split(" ").includes(String(userId))) {
+      span.classList.add("mentions-me");
+      me = true;
+    }
+  }
+  if (me) {
+    li.classList.add("mentions-me");
+    const badge = document.createElement("span");
+    badge.className = "mention-badge";
+    badge.textContent = t.tMentionsMe;
+    head.append(" ", badge);
+  }
 }
 
 function actions(m) {
@@ -85,28 +107,140 @@ function actions(m) {
   return bar;
 }
 
-function actionButton(label, eventName, m) {
+function actionButton(label, kind, m) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "button-small link-button";
   button.textContent = label;
+  button.tabIndex = -1; // only the current message's buttons are in the Tab order (roving)
   button.setAttribute("aria-label", `${label}: ${m.author.name} ${timeLabel(m.created_at)}`);
-  button.addEventListener("click", () => {
-    const reason = window.prompt(t.tWhy) ?? "";
-    if (eventName === "hide" && !reason.trim()) return;
-    socket.timeout(ACK_TIMEOUT).emit(eventName, { message_id: m.id, reason }, (err, ack) => {
-      if (err || !ack.ok) {
-        announce(ack?.message || t.tFailed);
-      } else if (eventName === "report") {
-        announce(t.tReported);
-      }
-    });
-  });
+  button.addEventListener("click", () => openDialog(kind, m, button));
   return button;
 }
 
+// --- report and hide: a small form in a <dialog>, posted over HTTP with the CSRF token --------
+
+function openDialog(kind, m, opener) {
+  const dialog = document.getElementById(`${kind}-dialog`);
+  if (!dialog) return;
+  const form = dialog.querySelector("form");
+  const reason = form.elements.reason;
+  const error = dialog.querySelector(".dialog-error");
+  form.action = (kind === "report" ? t.reportUrl : t.hideUrl).replace("/0/", `/${m.id}/`);
+  dialog.querySelector(".dialog-quote").textContent =
+    `${m.author.name}: ${list.querySelector(`li[data-id="${m.id}"] .message-body`)?.textContent ?? ""}`;
+  error.textContent = "";
+  reason.removeAttribute("aria-invalid");
+  reason.value = "";
+  dialog.opener = opener;
+  dialog.showModal();
+  reason.focus();
+}
+
+for (const dialog of document.querySelectorAll(".chat-dialog")) {
+  const form = dialog.querySelector("form");
+  const error = dialog.querySelector(".dialog-error");
+  dialog.querySelector(".dialog-cancel").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.opener?.isConnected && dialog.opener.focus());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reason = form.elements.reason;
+    let answer = null;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-CSRFToken": form.elements.csrf_token.value, Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      answer = await response.json();
+    } catch {
+      answer = null;
+    }
+    if (answer?.ok) {
+      dialog.close();
+      success(answer.message);
+    } else {
+      // Kept in the box with the reason why, so nothing written is lost.
+      error.textContent = answer?.message || t.tFailed;
+      reason.setAttribute("aria-invalid", "true");
+      reason.focus();
+    }
+  });
+}
+
+function success(text) {
+  alertBox.textContent = "";
+  statusBox.textContent = text;
+  clearTimeout(statusBox.timer);
+  statusBox.timer = setTimeout(() => (statusBox.textContent = ""), 8000);
+}
+
+// --- one Tab stop for the log: a roving tabindex over the messages (WAI-ARIA feed/log) --------
+
+let current = null; // the message that is in the Tab order; the newest unless the reader moved
+
+function setCurrent(li, focus = false) {
+  if (current && current !== li) {
+    current.tabIndex = -1;
+    for (const b of current.querySelectorAll(".message-actions button")) b.tabIndex = -1;
+  }
+  current = li;
+  if (!li) return;
+  li.tabIndex = 0;
+  for (const b of li.querySelectorAll(".message-actions button")) b.tabIndex = 0;
+  scroller.tabIndex = -1; // the messages themselves are the Tab stop now
+  if (focus) li.focus();
+}
+
+function messagesShown() {
+  return [...list.querySelectorAll(":scope > li[data-id]")];
+}
+
+function adopt(li) {
+  // A new message becomes current when the reader is at the newest one (or nowhere yet).
+  li.tabIndex = -1;
+  const shown = messagesShown();
+  if (current === null || !current.isConnected || current === shown[shown.length - 2]) {
+    setCurrent(li);
+  }
+}
+
+list.addEventListener("keydown", (event) => {
+  const li = event.target.closest("li[data-id]");
+  if (!li) return;
+  const shown = messagesShown();
+  const at = shown.indexOf(li);
+  const to = {
+    ArrowUp: at - 1,
+    ArrowDown: at + 1,
+    Home: 0,
+    End: shown.length - 1,
+  }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  if (shown[to]) setCurrent(shown[to], true);
+});
+list.addEventListener("focusin", (event) => {
+  const li = event.target.closest("li[data-id]");
+  if (li && li !== current) setCurrent(li);
+});
+
 function announce(text) {
+  statusBox.textContent = "";
   alertBox.textContent = text;
+}
+
+// Signed out (here or in another tab) or the session ended: say so, with a way back in.
+let signedOut = false;
+function showSignedOut() {
+  signedOut = true;
+  joined = false;
+  statusBox.textContent = "";
+  const link = document.createElement("a");
+  link.href = t.loginUrl;
+  link.textContent = t.tSignIn;
+  alertBox.replaceChildren(`${t.tSignedOut} `, link);
 }
 
 function show(m) {
@@ -116,7 +250,9 @@ function show(m) {
     const own = list.querySelector(`li[data-client-id="${CSS.escape(m.client_id)}"]:not([data-id])`);
     if (own) forget(own);
   }
-  list.append(messageItem(m));
+  const li = messageItem(m);
+  list.append(li);
+  adopt(li);
   lastSeq = m.seq;
   if (firstSeq === null) firstSeq = m.seq;
 }
@@ -149,15 +285,19 @@ const early = [];
 let joinToken = 0;
 let reconnecting = false;
 
+function presence(names) {
+  return names.length ? t.tPresent.replace("{names}", names.join(", ")) : "";
+}
+
 function join() {
   joined = false;
   const token = ++joinToken;
   socket.timeout(ACK_TIMEOUT).emit("join", { room_id: roomId, since_seq: lastSeq }, (err, ack) => {
     if (token !== joinToken) return; // a newer join is under way
     if (err) return socket.connected && setTimeout(join, 1000); // else `connect` joins again
-    if (!ack.ok) return announce(ack.message);
+    if (!ack.ok) return ack.error === "unauthorized" ? showSignedOut() : announce(ack.message);
     joined = true;
-    presenceLine.textContent = ack.present.join(", ");
+    presenceLine.textContent = presence(ack.present);
     showAll(ack.messages);
     catchUp(early.splice(0));
     if (!joined) return; // catchUp found a gap and is joining again
@@ -174,7 +314,20 @@ socket.on("connect", join);
 socket.on("rejoin", (data) => {
   if (data.room_id === roomId) join();
 });
-socket.on("disconnect", () => {
+// Refused at the handshake (signed out, session ended): socket.io-client stops trying then
+// (`socket.active` is false). Any other connect error is the network; it keeps trying.
+socket.on("connect_error", () => {
+  if (!socket.active) showSignedOut();
+});
+socket.on("session_ended", () => {
+  showSignedOut();
+  socket.disconnect();
+});
+socket.on("disconnect", (reason) => {
+  if (reason === "io server disconnect" || signedOut) {
+    showSignedOut(); // the server cut this socket off; it will not reconnect by itself
+    return;
+  }
   joined = false;
   reconnecting = true;
   sending = null; // an unanswered send is sent again after the re-join
@@ -205,7 +358,7 @@ socket.on("typing", (data) => {
   typingLine.timer = setTimeout(() => (typingLine.textContent = ""), 4000);
 });
 socket.on("presence", (data) => {
-  if (data.room_id === roomId) presenceLine.textContent = data.present.join(", ");
+  if (data.room_id === roomId) presenceLine.textContent = presence(data.present);
 });
 
 olderButton.addEventListener("click", () => {
@@ -213,7 +366,11 @@ olderButton.addEventListener("click", () => {
   socket.timeout(ACK_TIMEOUT).emit("history", { room_id: roomId, before_seq: firstSeq }, (err, ack) => {
     if (err || !ack.ok) return announce(ack?.message || t.tFailed);
     const anchor = list.firstElementChild;
-    for (const m of ack.messages) list.insertBefore(messageItem(m), anchor);
+    for (const m of ack.messages) {
+      const li = messageItem(m);
+      li.tabIndex = -1;
+      list.insertBefore(li, anchor);
+    }
     if (ack.messages.length) firstSeq = ack.messages[0].seq;
     olderButton.hidden = firstSeq <= 1 || ack.messages.length === 0;
   });
@@ -260,7 +417,7 @@ function forget(li) {
 }
 
 function pump() {
-  if (sending || !joined) return;
+  if (sending || !joined || signedOut) return;
   const next = outbox.find((li) => !li.classList.contains("failed"));
   if (next) attempt(next, 1);
 }
@@ -289,6 +446,29 @@ function markFailed(li, message) {
   announce(message || t.tFailed);
 }
 
+// A message the server will never take as it is goes back into the box, with the reason.
+function giveBack(li, message) {
+  forget(li);
+  // Before anything written since, so neither is lost.
+  input.value = input.value.trim() ? `${li.dataset.body}\n\n${input.value}` : li.dataset.body;
+  updateCounter();
+  announce(message);
+  input.focus();
+}
+
+function length(text) {
+  return [...text.replace(/\r\n/g, "\n").trim()].length; // code points, as the server counts
+}
+
+function updateCounter() {
+  if (!counter) return;
+  const left = maxLength - length(input.value);
+  counter.classList.toggle("over", left < 0);
+  if (left < 0) counter.textContent = t.tOver.replace("{n}", -left);
+  else if (left <= Math.max(200, maxLength / 10)) counter.textContent = t.tLeft.replace("{n}", left);
+  else counter.textContent = "";
+}
+
 function attempt(li, tries) {
   sending = li;
   const token = ++sendToken;
@@ -299,6 +479,10 @@ function attempt(li, tries) {
     sending = null;
     if (err) {
       if (joined) markFailed(li);
+    } else if (!ack.ok && ack.error === "unauthorized") {
+      showSignedOut();
+    } else if (!ack.ok && (ack.error === "too_long" || ack.error === "bad_request")) {
+      giveBack(li, ack.message); // can never succeed as it is: no "Try again"
     } else if (!ack.ok) {
       markFailed(li, ack.message);
     } else {
@@ -353,12 +537,19 @@ if (form) {
     const body = input.value.trim();
     const file = imageInput?.files[0];
     if (file) {
+      if (length(body) > maxLength) return announce(t.tTooLong);
       input.value = "";
       imageInput.value = "";
+      showFileName();
       uploadImage(file, body).catch(() => announce(t.tFailed));
       return;
     }
     if (!body) return;
+    if (length(body) > maxLength) {
+      updateCounter();
+      announce(t.tTooLong); // refused before sending; the text stays in the box
+      return;
+    }
     const li = pendingItem(newClientId(), body);
     list.append(li);
     scroller.scrollTop = scroller.scrollHeight;
@@ -372,6 +563,12 @@ if (form) {
       form.requestSubmit();
     }
   });
+  input.addEventListener("input", updateCounter);
+  imageInput?.addEventListener("change", showFileName);
+  document.getElementById("to-box")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    input.focus();
+  });
   let lastTyping = 0;
   input.addEventListener("input", () => {
     const now = Date.now();
@@ -382,3 +579,13 @@ if (form) {
   });
 }
 document.addEventListener("visibilitychange", markRead);
+
+function showFileName() {
+  const name = document.getElementById("image-name");
+  if (name) name.textContent = imageInput.files[0]?.name || t.tNoFile;
+}
+
+// On a phone the room opens on the chat: it fills the screen, with the message box at its foot.
+if (window.matchMedia("(max-width: 40rem)").matches) {
+  document.querySelector(".room-nav")?.scrollIntoView({ block: "start" });
+}

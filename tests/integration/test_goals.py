@@ -521,3 +521,12 @@ def test_goals_and_check_ins_load_in_bulk(app, care_team, count_queries):
         assert [g.id for g in goals[alva.id]] == [active, reached]  # active first
         assert [c.rating for c in checkins[active]] == [1, 3]  # oldest first
         assert checkins[other] == []
+
+
+def test_a_comment_is_shown_with_its_markdown_rendered_and_sanitised(app, care_team):
+    goal_id = make_goal(app, care_team["alva"], care_team["mentor"])
+    client = client_for(app, care_team["mentor"])
+    client.post(f"/goals/{goal_id}/comments", data={"body": "Det är **fet** <b>inte</b>"})
+    page = client.get(f"/goals/{goal_id}").get_data(as_text=True)
+    assert "<strong>fet</strong>" in page
+    assert "&lt;b&gt;inte&lt;/b&gt;" in page and "**fet**" not in page

@@ -176,10 +176,10 @@ def test_posting_to_everyone_uses_each_pupils_level_in_the_rooms_area(app, room,
             room["alva"].id: 4,
             room["noah"].id: 3,
         }
-    # the room page lists it, above the chat
+    # the room page lists it among the room's problems (beside the chat, which comes first)
     alva = client_for(app, room["alva"])
     room_page = alva.get(f"/rooms/{room['id']}").get_data(as_text=True)
-    assert room_page.index("Kvadrater som summor") < room_page.index('id="chat"')
+    assert room_page.index('id="problems"') < room_page.index("Kvadrater som summor")
     assert "Din nivå: 4" in room_page
     notes = get(app, Notification, user_id=room["alva"].id, kind="problem.posted")
     assert len(notes) == 1

@@ -21,6 +21,7 @@ from tests.security.roles import (
     school_staff,
     signed_in,
 )
+from tests.security.rows_chat import ROWS as CHAT_ROWS
 from tests.security.rows_concerns import ROWS as CONCERN_ROWS
 from tests.security.rows_goals import ROWS as GOAL_ROWS
 from tests.security.rows_meetings import ROWS as MEETING_ROWS
@@ -122,6 +123,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     **GOAL_ROWS,
     **REVIEW_ROWS,
     **CONCERN_ROWS,
+    **CHAT_ROWS,
 }
 
 # Empty POST bodies exercise access, not the form: a new object gets its field errors (200),
@@ -148,7 +150,7 @@ def test_every_url_rule_has_a_row(app):
 def world(app, programme, make_user, make_nomination):
     """One object of each kind a URL can name, and a target person to deactivate."""
     from mentorhub.accounts.models import Invitation
-    from mentorhub.chat.models import ChatImage
+    from mentorhub.chat.models import ChatImage, Message, MessageReport
     from mentorhub.concerns.models import Concern
     from mentorhub.extensions import db
     from mentorhub.goals.models import Goal
@@ -207,6 +209,14 @@ def world(app, programme, make_user, make_nomination):
             height=1,
         )
         db.session.add(image)
+        # a message in the room, reported by the pupil: no fresh user may touch either
+        message = Message(
+            room_id=room.id, seq=1, author_id=mentor.id, client_id="world-0001", body="M", html=""
+        )
+        db.session.add(message)
+        db.session.flush()
+        report = MessageReport(message_id=message.id, reporter_id=pupil.id, reason="R")
+        db.session.add(report)
         # a meeting in the room, a goal with a check-in, and a concern about the pupil
         first = datetime(2026, 12, 1, 16, 0)
         series = MeetingSeries(room_id=room.id, title="M", first_local=first)
@@ -218,6 +228,7 @@ def world(app, programme, make_user, make_nomination):
         db.session.add_all([meeting, goal, concern])
         db.session.commit()
         image_id = image.id
+        message_id, report_id = message.id, report.id
         meeting_id, goal_id, concern_id = meeting.id, goal.id, concern.id
         pupil_id, series_id = pupil.id, series.id
         match_id, room_id = match.id, room.id
@@ -241,6 +252,8 @@ def world(app, programme, make_user, make_nomination):
         "post_id": post_id,
         "attempt_id": attempt_id,
         "image_id": image_id,
+        "message_id": message_id,
+        "report_id": report_id,
         "pupil_id": pupil_id,
         "meeting_id": meeting_id,
         "series_id": series_id,

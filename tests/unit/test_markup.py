@@ -359,3 +359,17 @@ def test_the_sanitiser_alone_neutralises_raw_html_if_the_markdown_layer_ever_let
     careless.validateLink = lambda url: True
     for raw in (payload, careless.render(payload)):
         assert_safe(markup._sanitise(raw))
+
+
+def test_mentions_are_marked_with_the_ids_of_the_people_named_and_nothing_else():
+    people = [(1, "Alva Lindgren"), (2, "Noah Berg"), (3, "Alva Berg")]
+    html = render("Hej @alva och @Noah Berg! `@Noah` och mejla a@Noah.se", people)
+    assert '<span class="mention" data-user-id="1 3">@alva</span>' in html
+    assert '<span class="mention" data-user-id="2">@Noah Berg</span>' in html
+    assert "<code>@Noah</code>" in html  # code stays code
+    assert html.count('class="mention"') == 2  # an address is no mention
+
+
+def test_a_typed_mention_span_is_text_not_markup():
+    html = render('<span class="mention" data-user-id="1">@x</span>')
+    assert "<span" not in html and "&lt;span" in html

@@ -1,0 +1,74 @@
+"""Refused forms name every problem at once, each at its field, and keep their field names."""
+
+import re
+
+import sqlalchemy as sa
+
+from mentorhub.extensions import db
+from mentorhub.nominations.models import Nomination
+
+
+def _nomination_form(area_ids: list[int], **fields) -> dict:
+    data = {
+        "pupil_name": "Alva Lindgren",
+        "pupil_email": "alva@elev.example.se",
+        "year": "8",
+        "class_name": "8B",
+        "profile": "gifted",
+        "slots": ["tue-3"],
+        "prefers_group": "group",
+        "guardian_informed_on": "2026-11-01",
+        "guardian_consent": "yes",
+    }
+    for i, area_id in enumerate(area_ids):
+        data[f"subjects-{i}-subject_area_id"] = str(area_id)
+        data[f"subjects-{i}-level"] = "3"
+        data[f"subjects-{i}-challenge"] = ""
+    data.update(fields)
+    return data
+
+
+def _error_of(page: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', page, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip() if match else ""
+
+
+def test_a_nomination_with_several_problems_names_them_all_at_their_fields(
+    client, school_staff, programme, login_as, app
+):
+    # given a home teacher filling in a nomination with no profile, no time, no subject area
+    # and a guardian date in the future
+    login_as(school_staff["home_teacher"])
+    data = _nomination_form(programme["areas"], slots=[], guardian_informed_on="2999-01-01")
+    data.pop("profile")
+    # when they send it
+    response = client.post("/nominations/new", data=data)
+    page = response.get_data(as_text=True)
+    # then every problem is named at once, at its own field, and nothing is stored
+    assert response.status_code == 200
+    assert _error_of(page, "profile") == "Välj en profil."
+    assert "minst en tid" in _error_of(page, "slots")
+    assert _error_of(page, "subjects") == "Välj minst ett ämnesområde."
+    assert "framtiden" in _error_of(page, "guardian_informed_on")
+    with app.app_context():
+        assert db.session.scalars(sa.select(Nomination)).first() is None
+
+
+def test_a_nomination_without_subject_area_says_so_at_the_group_only(
+    client, school_staff, programme, login_as
+):
+    login_as(school_staff["home_teacher"])
+    response = client.post("/nominations/new", data=_nomination_form(programme["areas"]))
+    page = response.get_data(as_text=True)
+    assert _error_of(page, "subjects") == "Välj minst ett ämnesområde."
+    # the areas themselves are not marked as wrong
+    assert 'class="field field-check has-error"' not in page
+    assert "aria-invalid" not in page
+
+
+def test_a_refused_nomination_keeps_its_field_names(client, school_staff, programme, login_as):
+    login_as(school_staff["home_teacher"])
+    areas = programme["areas"]
+    page = client.post("/nominations/new", data=_nomination_form(areas)).get_data(as_text=True)
+    names = sorted(set(re.findall(r'name="(subjects-\d+)-chosen"', page)))
+    assert names == [f"subjects-{i}" for i in range(len(areas))]

@@ -72,3 +72,34 @@ def test_a_refused_nomination_keeps_its_field_names(client, school_staff, progra
     page = client.post("/nominations/new", data=_nomination_form(areas)).get_data(as_text=True)
     names = sorted(set(re.findall(r'name="(subjects-\d+)-chosen"', page)))
     assert names == [f"subjects-{i}" for i in range(len(areas))]
+
+
+def test_a_meeting_with_several_problems_names_them_all_at_once(client, room, login_as, app):
+    # given the room's mentor scheduling a meeting that is too short, has no https link and
+    # lies in the past
+    from datetime import date, timedelta
+
+    from mentorhub.meetings.models import Meeting
+
+    login_as(room["mentor"])
+    response = client.post(
+        f"/meetings/rooms/{room['id']}/new",
+        data={
+            "title": "Kvällsträff",
+            "date": (date.today() - timedelta(days=2)).isoformat(),
+            "start_time": "16:00",
+            "duration_minutes": "5",
+            "video_url": "meet.example.se",
+            "repeat": "once",
+            "until": "",
+        },
+    )
+    page = response.get_data(as_text=True)
+    # then all three are named at once, and the title is kept
+    assert response.status_code == 200
+    assert "10" in _error_of(page, "duration_minutes")
+    assert "https://" in _error_of(page, "video_url")
+    assert "passerat" in _error_of(page, "date")
+    assert 'value="Kvällsträff"' in page
+    with app.app_context():
+        assert db.session.scalars(sa.select(Meeting)).first() is None

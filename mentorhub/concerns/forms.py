@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
 from mentorhub.concerns.labels import CATEGORY_LABELS
+from mentorhub.formfields import TextAreaField
 
 MAX_TEXT = 5000
 

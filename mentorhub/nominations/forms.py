@@ -13,10 +13,10 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.programme.forms import MultiCheckboxField
 
 _required = DataRequired(message=_l("Fill in this field."))

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.progress.labels import FLAG_TYPES
 
 _KNOWN_CODES = {code for codes in FLAG_TYPES.values() for code in codes}

@@ -103,3 +103,34 @@ def test_a_meeting_with_several_problems_names_them_all_at_once(client, room, lo
     assert 'value="Kvällsträff"' in page
     with app.app_context():
         assert db.session.scalars(sa.select(Meeting)).first() is None
+
+
+def test_an_over_long_field_is_refused_naming_the_limit_and_the_text_is_kept(
+    client, school_staff, programme, login_as, app
+):
+    login_as(school_staff["home_teacher"])
+    data = _nomination_form(programme["areas"], **{"subjects-0-chosen": "y"})
+    data["strengths"] = "Lång text " + "x" * 1995
+    response = client.post("/nominations/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2000" in _error_of(page, "strengths")
+    assert "Lång text xxxx" in page
+    with app.app_context():
+        assert db.session.scalars(sa.select(Nomination)).first() is None
+
+
+def test_text_with_line_breaks_exactly_at_the_limit_is_accepted(
+    client, school_staff, programme, login_as, app
+):
+    # given 2000 characters once each line break (sent by the browser as CRLF) counts once
+    login_as(school_staff["home_teacher"])
+    data = _nomination_form(programme["areas"], **{"subjects-0-chosen": "y"})
+    data["strengths"] = "\r\n".join(["a"] * 1000) + "b"
+    assert len(data["strengths"].replace("\r\n", "\n")) == 2000
+    # when the nomination is sent, then it is stored with single line breaks
+    response = client.post("/nominations/new", data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalars(sa.select(Nomination)).one().strengths
+        assert "\r" not in stored and len(stored) == 2000

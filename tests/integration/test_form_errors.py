@@ -134,3 +134,25 @@ def test_text_with_line_breaks_exactly_at_the_limit_is_accepted(
     with app.app_context():
         stored = db.session.scalars(sa.select(Nomination)).one().strengths
         assert "\r" not in stored and len(stored) == 2000
+
+
+def test_a_term_overlapping_another_is_refused_naming_the_other(
+    client, coordinator, login_as, programme, app
+):
+    # given the autumn term 17 August 2026 – 15 January 2027
+    from mentorhub.programme.models import Term
+
+    login_as(coordinator)
+    # when the coordinator adds a spring term that starts before the autumn one ends
+    response = client.post(
+        "/programme/terms/new",
+        data={"name": "Vårterminen 2027", "starts_on": "2027-01-11", "ends_on": "2027-06-11"},
+    )
+    page = response.get_data(as_text=True)
+    # then it is refused at the first day, naming the other term and its days, values kept
+    assert response.status_code == 200
+    error = _error_of(page, "starts_on")
+    assert "Höstterminen 2026" in error and "15 januari 2027" in error
+    assert 'value="Vårterminen 2027"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Term.id))) == 1

@@ -156,3 +156,33 @@ def test_a_term_overlapping_another_is_refused_naming_the_other(
     assert 'value="Vårterminen 2027"' in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Term.id))) == 1
+
+
+def test_approving_without_consent_says_so_once(client, make_nomination, coordinator, login_as):
+    # given a nomination whose guardian has not answered
+    nomination_id = make_nomination(guardian_consent=None)
+    login_as(coordinator)
+    # when the coordinator tries to approve it
+    response = client.post(f"/nominations/{nomination_id}/approve", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    # then the reason is said once, not as a flash and a notice with the same words
+    assert page.count("vårdnadshavarens samtycke") + page.count("Vårdnadshavarens samtycke") == 1
+
+
+def test_booking_a_meeting_says_so_once(client, room, login_as):
+    from datetime import date, timedelta
+
+    login_as(room["mentor"])
+    response = client.post(
+        f"/meetings/rooms/{room['id']}/new",
+        data={
+            "title": "Kvällsträff",
+            "date": (date.today() + timedelta(days=7)).isoformat(),
+            "start_time": "16:00",
+            "duration_minutes": "45",
+            "video_url": "https://meet.example.se/talteori",
+            "repeat": "once",
+        },
+        follow_redirects=True,
+    )
+    assert response.get_data(as_text=True).count("Mötet är bokat") == 1

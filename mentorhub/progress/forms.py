@@ -23,5 +23,13 @@ class AcknowledgeForm(FlaskForm):
         render_kw={"rows": 2},
     )
 
+    def name_pupil(self, pupil_name: str) -> None:
+        """Let the hint's example name the pupil on the page, not a made-up one."""
+        first_name = (pupil_name or "").split(" ")[0]
+        self.note.description = _l(
+            "What you have looked at or done, e.g. “Talked with %(name)s, follow up Friday”.",
+            name=first_name,
+        )
+
     def known_code(self) -> bool:
         return self.code.data in _KNOWN_CODES

@@ -114,8 +114,11 @@ def test_an_over_long_field_is_refused_naming_the_limit_and_the_text_is_kept(
     response = client.post("/nominations/new", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "2000" in _error_of(page, "strengths")
+    assert "längre än 2000 tecken" in _error_of(page, "strengths")
     assert "Lång text xxxx" in page
+    # and the field explains its limit instead of letting the browser cut the text
+    assert "5 tecken för mycket" in page
+    assert not re.search(r'<textarea[^>]*id="strengths"[^>]*maxlength', page)
     with app.app_context():
         assert db.session.scalars(sa.select(Nomination)).first() is None
 

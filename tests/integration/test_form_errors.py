@@ -189,3 +189,25 @@ def test_booking_a_meeting_says_so_once(client, room, login_as):
         follow_redirects=True,
     )
     assert response.get_data(as_text=True).count("Mötet är bokat") == 1
+
+
+def test_a_tolerance_is_written_with_a_decimal_comma_in_swedish_and_a_point_in_english(
+    app, room, programme
+):
+    from tests.integration.test_problems import client_for, create
+
+    # given a numeric problem accepting answers within 0,5
+    problem_id = create(
+        app,
+        room["mentor"],
+        programme["areas"][0],
+        check_kind="numeric",
+        answer="12",
+        tolerance="0,5",
+    )
+    mentor = client_for(app, room["mentor"])
+    # then the Swedish page says "± 0,5" and the English one "± 0.5"
+    assert "(± 0,5)" in mentor.get(f"/problems/{problem_id}").get_data(as_text=True)
+    with mentor.session_transaction() as session:
+        session["locale"] = "en"
+    assert "(± 0.5)" in mentor.get(f"/problems/{problem_id}").get_data(as_text=True)

@@ -211,3 +211,21 @@ def test_a_tolerance_is_written_with_a_decimal_comma_in_swedish_and_a_point_in_e
     with mentor.session_transaction() as session:
         session["locale"] = "en"
     assert "(± 0.5)" in mentor.get(f"/problems/{problem_id}").get_data(as_text=True)
+
+
+def test_a_mentor_offer_with_several_problems_names_them_all_at_once(
+    client, make_user, programme, login_as
+):
+    from mentorhub.accounts.models import Role
+
+    login_as(make_user(Role.MENTOR))
+    response = client.post(
+        "/matching/offer",
+        data={"level_min": "5", "level_max": "2", "capacity": "99", "max_group_size": "3"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "lägsta nivån" in _error_of(page, "level_min").lower()
+    assert _error_of(page, "subject_area_ids") == "Välj minst ett ämnesområde."
+    assert _error_of(page, "slots") != ""
+    assert "1 till 40" in _error_of(page, "capacity")

@@ -109,6 +109,14 @@ class FeedbackForm(FlaskForm):
         render_kw={"rows": 2},
     )
 
+    def validate(self, extra_validators=None) -> bool:
+        """A level change needs its reason: checked with the other fields, in one pass."""
+        valid = super().validate(extra_validators)
+        if self.level_move.data not in (None, "", "0") and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, str(_l("Say why the level changes."))]
+            valid = False
+        return valid
+
 
 class PostForm(FlaskForm):
     """Who gets the problem; a level field per member is added by `post_form`."""

@@ -229,3 +229,21 @@ def test_a_mentor_offer_with_several_problems_names_them_all_at_once(
     assert _error_of(page, "subject_area_ids") == "Välj minst ett ämnesområde."
     assert _error_of(page, "slots") != ""
     assert "1 till 40" in _error_of(page, "capacity")
+
+
+def test_feedback_with_several_problems_names_them_all_at_once(app, room, programme):
+    from tests.integration.test_problems import _attempt, client_for
+
+    # given a pupil's attempt, and the mentor sending empty feedback, no assessment, and a
+    # level change without a reason
+    _post_id, attempt_id = _attempt(app, room, programme)
+    mentor = client_for(app, room["mentor"])
+    response = mentor.post(
+        f"/problems/attempts/{attempt_id}", data={"feedback": "", "level_move": "1", "reason": ""}
+    )
+    page = response.get_data(as_text=True)
+    # then all three are named, each at its field
+    assert response.status_code == 200
+    assert _error_of(page, "feedback") != ""
+    assert _error_of(page, "status") != ""
+    assert _error_of(page, "reason") == "Skriv varför nivån ändras."

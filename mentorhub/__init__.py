@@ -185,6 +185,9 @@ def _register_hooks(app: Flask) -> None:
     from mentorhub.accounts.models import role_label
 
     app.jinja_env.filters["role_label"] = role_label
+    from mentorhub.timeutil import register_filters
+
+    register_filters(app)
 
     @app.context_processor
     def template_globals():

@@ -24,16 +24,29 @@ class DomainError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        # every refusal found in one pass, as (field, message); one error holds just itself
+        self.errors: list[tuple[str | None, str]] = [(field, message)]
+
+    @classmethod
+    def collect(cls, errors: list[tuple[str | None, str]]) -> None:
+        """Raise one error carrying every (field, message) found, so the form shows them all
+        at once instead of one per submit; do nothing when the list is empty."""
+        if errors:
+            error = cls(errors[0][1], field=errors[0][0])
+            error.errors = list(errors)
+            raise error
 
 
 def show_on_form(error: DomainError, form) -> None:
-    """Roll back the failed action and attach its message to the field (or the whole form)."""
+    """Roll back the failed action and attach each message to its field (or the whole form)."""
     db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    for name, lazy_message in error.errors:
+        message = str(lazy_message)
+        field = getattr(form, name, None) if name else None
+        if field is None:
+            form.form_errors.append(message)
+        elif message not in field.errors:
+            field.errors = [*field.errors, message]
 
 
 def run_and_flash(action, success_message: str) -> bool:

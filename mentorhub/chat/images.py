@@ -17,6 +17,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from mentorhub.timeutil import show_number
+
 MAX_SIDE = 2000  # the longer side is scaled down to this
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 
@@ -64,7 +66,7 @@ def max_bytes() -> int:
 
 def size_label(n: int) -> str:
     if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+        return show_number(n / 1024 / 1024) + " MB"  # "1,5 MB" in Swedish
     return f"{max(1, n // 1024)} kB"
 
 

@@ -73,7 +73,7 @@ def _check_send(author: User, room: Room, client_id: str) -> Message | None:
 
 
 def _clean_body(body) -> str:
-    body = (body or "").strip() if isinstance(body, str) else ""
+    body = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
     if len(body) > MAX_LENGTH:
         raise ChatError(
             "too_long", _l("The message is too long (at most %(n)d characters).", n=MAX_LENGTH)

@@ -1,14 +1,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from mentorhub.concerns import services
 from mentorhub.concerns.labels import CATEGORY_LABELS
+from mentorhub.formfields import TextAreaField
 
 MAX_TEXT = 5000
 
 _required = DataRequired(message=_l("Fill in this field."))
 _bounded = Length(max=MAX_TEXT, message=_l("At most %(max)d characters."))
+
+
+def _not_past(form, field) -> None:
+    """Checked with the other fields, so a past date is named in the same answer."""
+    if field.data and field.data < services.today():
+        raise ValidationError(_l("The review date cannot be in the past."))
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -28,7 +36,7 @@ class RaiseForm(FlaskForm):
             "What have you noticed, and since when? Write facts, not guesses. "
             "Only the pupil's staff and the coordinators can read it; the pupil never sees it."
         ),
-        render_kw={"rows": 6, "maxlength": MAX_TEXT},
+        render_kw={"rows": 6},
     )
 
 
@@ -37,7 +45,7 @@ class PlanForm(FlaskForm):
         _l("Action plan"),
         validators=[_required, _bounded],
         description=_l("What will be done, by whom, and how you will know it helps."),
-        render_kw={"rows": 5, "maxlength": MAX_TEXT},
+        render_kw={"rows": 5},
     )
     responsible_id = SelectField(
         _l("Responsible"),
@@ -48,7 +56,7 @@ class PlanForm(FlaskForm):
     )
     review_on = DateField(
         _l("Next review"),
-        validators=[DataRequired(message=_l("Choose a date for the next review."))],
+        validators=[DataRequired(message=_l("Choose a date for the next review.")), _not_past],
     )
 
 
@@ -57,11 +65,11 @@ class ReviewForm(FlaskForm):
         _l("Review note"),
         validators=[_required, _bounded],
         description=_l("How has it gone since the plan was set or last reviewed?"),
-        render_kw={"rows": 4, "maxlength": MAX_TEXT},
+        render_kw={"rows": 4},
     )
     next_review_on = DateField(
         _l("Next review (optional)"),
-        validators=[Optional()],
+        validators=[Optional(), _not_past],
     )
 
 
@@ -70,5 +78,5 @@ class CloseForm(FlaskForm):
         _l("Closing note"),
         validators=[_required, _bounded],
         description=_l("Why the concern can be closed, and what happens now."),
-        render_kw={"rows": 4, "maxlength": MAX_TEXT},
+        render_kw={"rows": 4},
     )

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.goals.labels import RATING_LABELS
 
 _required = DataRequired(message=_l("Fill in this field."))

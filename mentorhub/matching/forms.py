@@ -38,6 +38,18 @@ class OfferForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose at least one time."))],
     )
 
+    def validate(self, extra_validators=None) -> bool:
+        """Field rules and the level range together, so every problem shows at once."""
+        valid = super().validate(extra_validators)
+        low, high = self.level_min.data or "", self.level_max.data or ""
+        if low.isdigit() and high.isdigit() and int(low) > int(high):
+            self.level_min.errors = [
+                *self.level_min.errors,
+                str(_l("The lowest level cannot be above the highest.")),
+            ]
+            valid = False
+        return valid
+
 
 class MoveForm(FlaskForm):
     mentor_id = SelectField(_l("New mentor"), coerce=int)

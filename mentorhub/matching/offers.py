@@ -37,16 +37,32 @@ def save_offer(
 ) -> MentorOffer:
     """Create or replace the mentor's offer for the term."""
     subject_area_ids, slots = sorted(set(subject_area_ids)), sorted(set(slots))
-    if level_min > level_max:
-        raise DomainError(_l("The lowest level cannot be above the highest."), field="level_min")
-    if not subject_area_ids:
-        raise DomainError(_l("Choose at least one subject area."), field="subject_area_ids")
-    if not slots or set(slots) - SLOT_IDS:
-        raise DomainError(_l("Choose at least one time."), field="slots")
-    if not 1 <= capacity <= 40:
-        raise DomainError(_l("Enter a number from 1 to 40."), field="capacity")
-    if not 1 <= max_group_size <= 10:
-        raise DomainError(_l("Enter a number from 1 to 10."), field="max_group_size")
+    # every refusal at once, each at its field
+    DomainError.collect(
+        [
+            (field, message)
+            for field, message, broken in (
+                (
+                    "level_min",
+                    _l("The lowest level cannot be above the highest."),
+                    level_min > level_max,
+                ),
+                (
+                    "subject_area_ids",
+                    _l("Choose at least one subject area."),
+                    not subject_area_ids,
+                ),
+                ("slots", _l("Choose at least one time."), not slots or set(slots) - SLOT_IDS),
+                ("capacity", _l("Enter a number from 1 to 40."), not 1 <= capacity <= 40),
+                (
+                    "max_group_size",
+                    _l("Enter a number from 1 to 10."),
+                    not 1 <= max_group_size <= 10,
+                ),
+            )
+            if broken
+        ]
+    )
     offer = offer_for(mentor, term) or MentorOffer(mentor_id=mentor.id, term_id=term.id)
     offer.level_min, offer.level_max = level_min, level_max
     offer.capacity, offer.max_group_size = capacity, max_group_size

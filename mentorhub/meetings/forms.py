@@ -1,5 +1,7 @@
 """Forms for scheduling, changing and cancelling meetings, and for taking attendance."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TimeField
@@ -7,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from mentorhub.meetings import services
 from mentorhub.meetings.labels import STATUS_LABELS
+from mentorhub.timeutil import utcnow
 
 _required = DataRequired(message=_l("Fill in this field."))
 
@@ -62,6 +65,17 @@ class ScheduleForm(OccurrenceForm):
         validators=[Optional()],
         description=_l("For weekly meetings: the day of the last meeting, at most a year on."),
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field rules and "not in the past" in one pass, so all problems show at once."""
+        valid = super().validate(extra_validators)
+        if self.date.data and self.start_time.data:
+            first = datetime.combine(self.date.data, self.start_time.data)
+            error = services.past_error(first, utcnow())
+            if error:
+                self.date.errors = [*self.date.errors, str(error)]
+                valid = False
+        return valid
 
     def validate_until(self, field) -> None:
         if self.repeat.data == "weekly" and self.date.data:

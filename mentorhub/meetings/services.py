@@ -86,18 +86,31 @@ class MeetingData:
     until: date | None = None
 
 
+def past_error(first_local: datetime, now: datetime) -> str | None:
+    """A new meeting must start in the future (Stockholm wall-clock time given)."""
+    if recurrence.to_utc(first_local) < now:
+        return _l("Choose a time that has not passed.")
+    return None
+
+
 def _check(data: MeetingData, now: datetime) -> None:
-    if not data.title.strip():
-        raise DomainError(_l("Fill in this field."), field="title")
-    for field, error in (
-        ("duration_minutes", duration_error(data.duration_minutes)),
-        ("video_url", video_url_error(data.video_url)),
-        ("until", until_error(data.first_local.date(), data.until) if data.weekly else None),
-    ):
-        if error:
-            raise DomainError(error, field=field)
-    if recurrence.to_utc(data.first_local) < now:
-        raise DomainError(_l("Choose a time that has not passed."), field="date")
+    """Every rule the meeting breaks, raised together, each at its field."""
+    DomainError.collect(
+        [
+            (field, error)
+            for field, error in (
+                ("title", None if data.title.strip() else _l("Fill in this field.")),
+                ("duration_minutes", duration_error(data.duration_minutes)),
+                ("video_url", video_url_error(data.video_url)),
+                (
+                    "until",
+                    until_error(data.first_local.date(), data.until) if data.weekly else None,
+                ),
+                ("date", past_error(data.first_local, now)),
+            )
+            if error
+        ]
+    )
 
 
 def _members(room: Room) -> list[User]:

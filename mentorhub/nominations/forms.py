@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,10 +13,10 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.programme.forms import MultiCheckboxField
 
 _required = DataRequired(message=_l("Fill in this field."))
@@ -69,7 +71,9 @@ class NominationForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a profile."))],
         description=PROFILE_HELP,
     )
-    subjects = FieldList(FormField(SubjectNeedForm), min_entries=0)
+    subjects = FieldList(
+        FormField(SubjectNeedForm), label=_l("Subject areas and current level"), min_entries=0
+    )
     strengths = TextAreaField(
         _l("Strengths and interests"), validators=[Optional(), Length(max=2000)]
     )
@@ -99,6 +103,25 @@ class NominationForm(FlaskForm):
         ],
         default="unknown",
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's rules and the rules across fields in one pass, so a refused form
+        names all its problems at once."""
+        valid = super().validate(extra_validators)
+        if not any(e.form.chosen.data for e in self.subjects.entries):
+            self.subjects.errors = [
+                *self.subjects.errors,
+                str(_l("Choose at least one subject area.")),
+            ]
+            valid = False
+        informed = self.guardian_informed_on.data
+        if informed and informed > date.today():
+            self.guardian_informed_on.errors = [
+                *self.guardian_informed_on.errors,
+                str(_l("The date the guardian was informed cannot be in the future.")),
+            ]
+            valid = False
+        return valid
 
 
 class CommentForm(FlaskForm):

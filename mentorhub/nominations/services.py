@@ -71,24 +71,28 @@ def consent_required() -> bool:
     return current_app.config.get("GUARDIAN_CONSENT_REQUIRED", True)
 
 
-def _check(data: NominationData) -> None:
+def _problems(data: NominationData) -> list[tuple[str | None, str]]:
+    """Every rule the data breaks, as (field, message), so they are reported together."""
+    errors: list[tuple[str | None, str]] = []
     if data.year not in (8, 9):
-        raise DomainError(_l("Choose year 8 or 9."), field="year")
+        errors.append(("year", _l("Choose year 8 or 9.")))
     Profile(data.profile)
     if not data.subjects:
-        raise DomainError(_l("Choose at least one subject area."), field="subjects")
-    for need in data.subjects:
-        if need.level not in LEVELS:
-            raise DomainError(_l("Choose a level from 1 to 5."), field="subjects")
+        errors.append(("subjects", _l("Choose at least one subject area.")))
+    if any(need.level not in LEVELS for need in data.subjects):
+        errors.append(("subjects", _l("Choose a level from 1 to 5.")))
     if not data.slots:
-        raise DomainError(_l("Choose at least one time the pupil can meet."), field="slots")
-    if set(data.slots) - SLOT_IDS:
-        raise DomainError(_l("Choose times from the list."), field="slots")
+        errors.append(("slots", _l("Choose at least one time the pupil can meet.")))
+    elif set(data.slots) - SLOT_IDS:
+        errors.append(("slots", _l("Choose times from the list.")))
     if data.guardian_informed_on and data.guardian_informed_on > date.today():
-        raise DomainError(
-            _l("The date the guardian was informed cannot be in the future."),
-            field="guardian_informed_on",
+        errors.append(
+            (
+                "guardian_informed_on",
+                _l("The date the guardian was informed cannot be in the future."),
+            )
         )
+    return errors
 
 
 def _already_nominated(term_id: int, email: str, exclude_id: int | None = None) -> bool:
@@ -146,17 +150,14 @@ def nominate(actor: User, term: Term, data: NominationData) -> Nomination:
         raise DomainError(
             _l("Only home teachers and special-needs educators at a school nominate.")
         )
-    _check(data)
+    errors = _problems(data)
     email = accounts.normalise_email(data.pupil_email)
-    if _already_nominated(term.id, email):
-        raise DomainError(
-            _l("This pupil has already been nominated this term."), field="pupil_email"
-        )
     existing = accounts.user_by_email(email)
-    if existing is not None and not existing.has_role(Role.PUPIL):
-        raise DomainError(
-            _l("This email belongs to a member of staff, not a pupil."), field="pupil_email"
-        )
+    if _already_nominated(term.id, email):
+        errors.append(("pupil_email", _l("This pupil has already been nominated this term.")))
+    elif existing is not None and not existing.has_role(Role.PUPIL):
+        errors.append(("pupil_email", _l("This email belongs to a member of staff, not a pupil.")))
+    DomainError.collect(errors)
     relation = (
         LinkRelation.HOME_TEACHER
         if actor.has_role(Role.HOME_TEACHER)
@@ -186,12 +187,11 @@ def update(actor: User, nomination: Nomination, data: NominationData) -> None:
     """The nominator (or staff at the school) edits an undecided nomination; kept in history."""
     if not policy.can_edit_nomination(actor, nomination):
         raise DomainError(_l("This nomination can no longer be changed."))
-    _check(data)
+    errors = _problems(data)
     email = accounts.normalise_email(data.pupil_email)
     if _already_nominated(nomination.term_id, email, exclude_id=nomination.id):
-        raise DomainError(
-            _l("This pupil has already been nominated this term."), field="pupil_email"
-        )
+        errors.append(("pupil_email", _l("This pupil has already been nominated this term.")))
+    DomainError.collect(errors)
     _apply(nomination, data, actor)
     _event(nomination, actor, "edited")
     audit.record(actor, "nomination.update", nomination, person=_pupil(nomination))

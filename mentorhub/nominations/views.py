@@ -38,6 +38,7 @@ def _prepare(form: NominationForm, nomination: Nomination | None = None) -> None
     posted = {e.form.subject_area_id.data: e for e in form.subjects.entries}
     chosen = {s.subject_area_id: s for s in nomination.subjects} if nomination else {}
     form.subjects.entries = []
+    form.subjects.last_index = -1  # keep the names subjects-0, -1, ... after a refused submit
     for area in areas:
         entry = form.subjects.append_entry()
         entry.label.text = area.name

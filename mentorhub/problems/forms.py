@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.problems.models import LEVELS
 from mentorhub.programme.forms import MultiCheckboxField
 
@@ -107,6 +108,14 @@ class FeedbackForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """A level change needs its reason: checked with the other fields, in one pass."""
+        valid = super().validate(extra_validators)
+        if self.level_move.data not in (None, "", "0") and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, str(_l("Say why the level changes."))]
+            valid = False
+        return valid
 
 
 class PostForm(FlaskForm):

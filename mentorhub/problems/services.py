@@ -422,10 +422,14 @@ def give_feedback(
     if not policy.can_give_feedback(mentor, attempt):
         raise DomainError(_l("Only the room's mentor gives feedback."))
     feedback = (feedback or "").strip()
+    errors: list[tuple[str | None, str]] = []
     if not feedback:
-        raise DomainError(_l("Write your feedback."), field="feedback")
+        errors.append(("feedback", _l("Write your feedback.")))
     if status not in (AttemptStatus.SOLVED, AttemptStatus.NOT_YET):
-        raise DomainError(_l("Choose solved or not yet."), field="status")
+        errors.append(("status", _l("Choose solved or not yet.")))
+    if level_move and not (reason or "").strip():
+        errors.append(("reason", _l("Say why the level changes.")))
+    DomainError.collect(errors)  # all at once; change_level checks the rest
     change = None
     if level_move:
         change = change_level(

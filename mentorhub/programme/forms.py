@@ -7,12 +7,12 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
     widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from mentorhub.accounts.models import Role
+from mentorhub.formfields import TextAreaField
 from mentorhub.programme.models import SchoolKind
 
 _required = DataRequired(message=_l("Fill in this field."))

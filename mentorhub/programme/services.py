@@ -12,6 +12,7 @@ from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
+from mentorhub.timeutil import show_day
 
 
 def _name_taken(model, name: str, exclude_id: int | None) -> bool:
@@ -64,17 +65,41 @@ def save_subject_area(
 def save_term(
     actor: User, *, name: str, starts_on: date, ends_on: date, term: Term | None = None
 ) -> Term:
-    """Create or update a term; it must end after it starts and not share a name."""
+    """Create or update a term; it must end after it starts, not share a name and not overlap
+    another term (which term is current decides where nominations go). All refusals at once."""
+    errors: list[tuple[str | None, str]] = []
     if ends_on <= starts_on:
-        raise DomainError(_l("The term must end after it starts."), field="ends_on")
+        errors.append(("ends_on", _l("The term must end after it starts.")))
     if _name_taken(Term, name, term.id if term else None):
-        raise DomainError(_l("There is already a term with this name."), field="name")
+        errors.append(("name", _l("There is already a term with this name.")))
+    other = _overlapping_term(starts_on, ends_on, term.id if term else None)
+    if other is not None and ends_on > starts_on:
+        errors.append(
+            (
+                "starts_on",
+                _l(
+                    "The term overlaps %(term)s (%(starts)s – %(ends)s). Choose days outside it.",
+                    term=other.name,
+                    starts=show_day(other.starts_on),
+                    ends=show_day(other.ends_on),
+                ),
+            )
+        )
+    DomainError.collect(errors)
     is_new = term is None
     term = term or Term()
     term.name, term.starts_on, term.ends_on = name.strip(), starts_on, ends_on
     db.session.add(term)
     audit.record(actor, "term.create" if is_new else "term.update", term)
     return term
+
+
+def _overlapping_term(starts_on: date, ends_on: date, exclude_id: int | None) -> Term | None:
+    """The first other term sharing at least one day with starts_on..ends_on, if any."""
+    query = sa.select(Term).where(Term.starts_on <= ends_on, Term.ends_on >= starts_on)
+    if exclude_id:
+        query = query.where(Term.id != exclude_id)
+    return db.session.scalars(query.order_by(Term.starts_on)).first()
 
 
 def schools(*, only_active: bool = False) -> list[School]:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from mentorhub.timeutil import show_day
+
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 28
 SERIES = ("messages", "attempts", "checkins")
@@ -143,7 +145,7 @@ def level_chart(
         )
     y_ticks = [Tick(LEFT - 4, y(lv), str(lv)) for lv in levels]
     x_labels = [
-        Tick(LEFT, HEIGHT - 10, start.strftime("%Y-%m-%d")),
-        Tick(WIDTH - RIGHT, HEIGHT - 10, now.strftime("%Y-%m-%d")),
+        Tick(LEFT, HEIGHT - 10, show_day(start)),
+        Tick(WIDTH - RIGHT, HEIGHT - 10, show_day(now)),
     ]
     return LevelChart(lines, y_ticks, x_labels)

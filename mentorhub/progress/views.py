@@ -68,7 +68,9 @@ def review_list():
     )
 
 
-def _ack_forms(flags, submitted: AcknowledgeForm | None) -> dict[tuple[str, str], AcknowledgeForm]:
+def _ack_forms(
+    flags, submitted: AcknowledgeForm | None, pupil: User
+) -> dict[tuple[str, str], AcknowledgeForm]:
     """One form per flag, each with its own field ids; the one just sent keeps its input and
     errors."""
     forms = {}
@@ -80,6 +82,7 @@ def _ack_forms(flags, submitted: AcknowledgeForm | None) -> dict[tuple[str, str]
         form = submitted if sent else AcknowledgeForm(formdata=None, code=shown.code, key=shown.key)
         form.note.id = f"note-{shown.code}-{shown.key or 'x'}"
         form.note.label.field_id = form.note.id
+        form.name_pupil(pupil.name)
         forms[(shown.code, shown.key)] = form
     return forms
 
@@ -95,7 +98,7 @@ def _pupil_page(pupil: User, submitted: AcknowledgeForm | None = None):
         d=detail,
         row=rows[0] if rows else None,
         flags=flags,
-        ack_forms=_ack_forms(flags, submitted),
+        ack_forms=_ack_forms(flags, submitted, pupil),
         concerns=review.concerns_for(current_user, pupil.id),
         activity=charts.activity_chart(detail.weeks),
         levels_chart=charts.level_chart(detail.level_history, now),

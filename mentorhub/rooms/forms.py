@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from mentorhub.formfields import TextAreaField
 from mentorhub.programme.forms import MultiCheckboxField
 
 _required = DataRequired(message=_l("Fill in this field."))

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from mentorhub.accounts.models import Role
+from mentorhub.accounts.models import Role, User
 from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
 from mentorhub.progress.models import FlagAcknowledgement
@@ -257,3 +257,19 @@ def test_thresholds_come_from_the_settings(app, client, login_as, troubled_alva,
         app.config["WARN_INACTIVE_DAYS"] = 14
     assert sv("No activity for %(days)d days", days=16) not in page
     assert sv("Level lowered %(count)d times in the last 12 months", count=2) in page
+
+
+def test_the_flag_acknowledgement_uses_the_apps_messages_and_names_the_pupil(
+    app, client, login_as, troubled_alva
+):
+    # given a pupil called Sara with flags, seen by her special-needs educator
+    with app.app_context():
+        db.session.get(User, troubled_alva["alva"].id).name = "Sara Ek"
+        db.session.commit()
+    login_as(troubled_alva["special_educator"])
+    page = client.get(f"/progress/pupils/{troubled_alva['alva'].id}").get_data(as_text=True)
+    # then the browser's own "Please fill out this field." is off (the app's message is used)
+    assert re.search(r'<form[^>]*class="ack-form"[^>]*novalidate', page)
+    # and the hint's example names Sara, not a made-up pupil
+    assert "Pratat med Sara, följer upp på fredag" in page
+    assert "Pratat med Alva" not in page

@@ -298,12 +298,16 @@ def reveal_next_hint(pupil: User, post: ProblemPost) -> int:
     return position
 
 
-def hint_openings(post: ProblemPost) -> list[HintReveal]:
-    """Who opened which hint and when, for the mentor."""
+def hint_openings(viewer: User, post: ProblemPost) -> list[HintReveal]:
+    """Who opened which hint and when: for the mentor every pupil, for linked staff only the
+    pupils they care for (one query)."""
     return list(
         db.session.scalars(
             sa.select(HintReveal)
-            .where(HintReveal.post_id == post.id)
+            .where(
+                HintReveal.post_id == post.id,
+                policy.pupil_rows_visible_to(viewer, post.room, HintReveal.pupil_id),
+            )
             .order_by(HintReveal.opened_at, HintReveal.position)
         ).unique()
     )

@@ -96,6 +96,7 @@ def load(today: date, term: Term) -> int:
     now = datetime.combine(today, time(12, 0))
     rooms = list(db.session.scalars(sa.select(Room).order_by(Room.id)))
     pupils_by_name = {m.user.name.split(" ")[0]: m.user for room in rooms for m in room.members}
+    _matched_early_in_term(term, now)
     meetings = _meetings(rooms, term, today)
     _attendance(meetings, rng, now)
     _inactive(pupils_by_name.get(INACTIVE), now)
@@ -105,6 +106,17 @@ def load(today: date, term: Term) -> int:
     _concerns(pupils_by_name, now)
     db.session.flush()
     return len(meetings)
+
+
+def _matched_early_in_term(term: Term, now: datetime) -> None:
+    """The matches were confirmed in the term's first week, not on the day the demo loads:
+    the inactivity rule counts from the day a pupil got their mentor."""
+    confirmed = min(datetime.combine(term.starts_on + timedelta(days=7), time(9, 0)), now)
+    db.session.execute(
+        sa.update(Match)
+        .where(Match.term_id == term.id, Match.status == MatchStatus.CONFIRMED.value)
+        .values(confirmed_at=confirmed)
+    )
 
 
 def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:

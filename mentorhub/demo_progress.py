@@ -161,14 +161,31 @@ def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:
             )
             for start in recurrence.weekly_utc(first_local, term.ends_on)
         )
-    # The autumn break (week 44): every meeting that week is cancelled.
+    # The autumn break (week 44) and the Christmas break: every meeting then is cancelled.
     for meeting in made:
-        if meeting.starts_at.isocalendar()[1] == 44:
+        if in_a_break(recurrence.to_local(meeting.starts_at).date()):
             meeting.cancelled_at = meeting.starts_at - timedelta(days=7)
             meeting.sequence = 1
     db.session.add_all(made)
     db.session.flush()
     return made
+
+
+def christmas_break(year: int) -> tuple[date, date]:
+    """From the Monday of the week with 24 December to the Sunday after 1 January."""
+    eve = date(year, 12, 24)
+    first = eve - timedelta(days=eve.weekday())
+    new_year = date(year + 1, 1, 1)
+    return first, new_year + timedelta(days=6 - new_year.weekday())
+
+
+def in_a_break(day: date) -> bool:
+    """The school holidays of the autumn term: the autumn break (week 44) and Christmas."""
+    if day.isocalendar()[1] == 44:
+        return True
+    year = day.year if day.month == 12 else day.year - 1
+    first, last = christmas_break(year)
+    return first <= day <= last
 
 
 def _attendance(meetings: list[Meeting], rng: random.Random, now: datetime) -> None:

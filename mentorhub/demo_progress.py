@@ -99,6 +99,7 @@ def load(today: date, term: Term) -> int:
     _matched_early_in_term(term, now)
     meetings = _meetings(rooms, term, today)
     _attendance(meetings, rng, now)
+    _spread_over_term(term, now)
     _inactive(pupils_by_name.get(INACTIVE), now)
     _goals(rooms, pupils_by_name, rng, now)
     _level_downs(pupils_by_name.get(LEVEL_DOWN_TWICE), rooms, now)
@@ -227,6 +228,26 @@ def _usual_status(rng: random.Random) -> str:
     if roll < 0.97:
         return "absent_with_notice"
     return "absent"
+
+
+def _spread_over_term(term: Term, now: datetime) -> None:
+    """The assessed attempts and the level changes they led to happened week by week through
+    the term, not all on the day the demo loads, so "Nivå över tid" has real dates. Attempts
+    still waiting for feedback stay recent: they are what the mentor sees as waiting."""
+    start = datetime.combine(term.starts_on + timedelta(days=14), time(14, 0))
+    span = max((now - start).days - 7, 1)
+    assessed = db.session.scalars(
+        sa.select(Attempt).where(Attempt.feedback_at.is_not(None)).order_by(Attempt.id)
+    ).all()
+    for index, attempt in enumerate(assessed):
+        attempt.created_at = start + timedelta(days=(index * 9) % span)
+        attempt.feedback_at = attempt.created_at + timedelta(days=1)
+        db.session.execute(
+            sa.update(LevelChange)
+            .where(LevelChange.attempt_id == attempt.id)
+            .values(created_at=attempt.feedback_at)
+        )
+    db.session.flush()
 
 
 def _inactive(pupil: User | None, now: datetime) -> None:

@@ -1,6 +1,6 @@
 """The Swedish demo data: what `make run` loads, loadable twice, every printed login works."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -205,3 +205,16 @@ def test_no_meetings_are_held_in_the_autumn_or_christmas_break(app, loaded_with_
 def test_the_favicon_is_served_and_linked_from_every_page(client):
     assert client.get("/static/img/favicon.svg").status_code == 200
     assert 'rel="icon"' in client.get("/login").get_data(as_text=True)
+
+
+def test_attempts_and_level_changes_are_spread_over_the_term(app, loaded_with_pupils):
+    import sqlalchemy as sa
+
+    from mentorhub.problems.models import Attempt, LevelChange
+
+    with app.app_context():
+        attempt_days = {a.date() for a in db.session.scalars(sa.select(Attempt.created_at))}
+        level_days = {c.date() for c in db.session.scalars(sa.select(LevelChange.created_at))}
+    # "Nivå över tid" shows real dates: the history spans many days, not the day of loading
+    assert len(attempt_days) >= 5 and len(level_days) >= 3
+    assert min(attempt_days) < date.today() - timedelta(days=28)

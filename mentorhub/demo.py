@@ -101,7 +101,36 @@ def load_pupils(today: date) -> int:
     from mentorhub import demo_progress
 
     demo_progress.load(today, term)
+    _pupils_can_sign_in()
     return count
+
+
+def _password_hash() -> str:
+    """The demo password hashed once and reused for every demo account: seeding stays fast."""
+    probe = User(email="", name="")
+    probe.set_password(DEMO_PASSWORD)
+    return probe.password_hash
+
+
+def _pupils_can_sign_in() -> None:
+    """Every demo pupil signs in with the demo password, so any pupil can be tried, and their
+    invitations count as accepted (they have an account), so none is listed as pending."""
+    from mentorhub.accounts.models import Invitation
+    from mentorhub.timeutil import utcnow
+
+    pupils = sa.select(UserRole.user_id).where(UserRole.role == Role.PUPIL.value)
+    without = sa.and_(User.id.in_(pupils), User.password_hash.is_(None))
+    if db.session.scalar(sa.select(User.id).where(without).limit(1)) is not None:
+        db.session.execute(sa.update(User).where(without).values(password_hash=_password_hash()))
+    db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.user_id.in_(pupils),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=utcnow())
+    )
 
 
 def email_for(local: str) -> str:
@@ -138,12 +167,14 @@ def load(today: date) -> dict[str, int]:
     _get_or_add(Term, {"name": term_name}, starts_on=starts, ends_on=ends)
     db.session.flush()
 
+    password_hash = None
     for local, name, roles, school in STAFF:
         email = email_for(local)
         if db.session.scalars(sa.select(User).where(User.email == email)).first():
             continue
         user = User(email=email, name=name, school_id=schools[school].id if school else None)
-        user.set_password(DEMO_PASSWORD)
+        password_hash = password_hash or _password_hash()
+        user.password_hash = password_hash
         user.role_rows = [UserRole(role=r.value) for r in roles]
         db.session.add(user)
     db.session.flush()

@@ -96,8 +96,10 @@ def load(today: date, term: Term) -> int:
     now = datetime.combine(today, time(12, 0))
     rooms = list(db.session.scalars(sa.select(Room).order_by(Room.id)))
     pupils_by_name = {m.user.name.split(" ")[0]: m.user for room in rooms for m in room.members}
+    _matched_early_in_term(term, now)
     meetings = _meetings(rooms, term, today)
     _attendance(meetings, rng, now)
+    _spread_over_term(term, now)
     _inactive(pupils_by_name.get(INACTIVE), now)
     _goals(rooms, pupils_by_name, rng, now)
     _level_downs(pupils_by_name.get(LEVEL_DOWN_TWICE), rooms, now)
@@ -105,6 +107,17 @@ def load(today: date, term: Term) -> int:
     _concerns(pupils_by_name, now)
     db.session.flush()
     return len(meetings)
+
+
+def _matched_early_in_term(term: Term, now: datetime) -> None:
+    """The matches were confirmed in the term's first week, not on the day the demo loads:
+    the inactivity rule counts from the day a pupil got their mentor."""
+    confirmed = min(datetime.combine(term.starts_on + timedelta(days=7), time(9, 0)), now)
+    db.session.execute(
+        sa.update(Match)
+        .where(Match.term_id == term.id, Match.status == MatchStatus.CONFIRMED.value)
+        .values(confirmed_at=confirmed)
+    )
 
 
 def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:
@@ -149,14 +162,31 @@ def _meetings(rooms: list[Room], term: Term, today: date) -> list[Meeting]:
             )
             for start in recurrence.weekly_utc(first_local, term.ends_on)
         )
-    # The autumn break (week 44): every meeting that week is cancelled.
+    # The autumn break (week 44) and the Christmas break: every meeting then is cancelled.
     for meeting in made:
-        if meeting.starts_at.isocalendar()[1] == 44:
+        if in_a_break(recurrence.to_local(meeting.starts_at).date()):
             meeting.cancelled_at = meeting.starts_at - timedelta(days=7)
             meeting.sequence = 1
     db.session.add_all(made)
     db.session.flush()
     return made
+
+
+def christmas_break(year: int) -> tuple[date, date]:
+    """From the Monday of the week with 24 December to the Sunday after 1 January."""
+    eve = date(year, 12, 24)
+    first = eve - timedelta(days=eve.weekday())
+    new_year = date(year + 1, 1, 1)
+    return first, new_year + timedelta(days=6 - new_year.weekday())
+
+
+def in_a_break(day: date) -> bool:
+    """The school holidays of the autumn term: the autumn break (week 44) and Christmas."""
+    if day.isocalendar()[1] == 44:
+        return True
+    year = day.year if day.month == 12 else day.year - 1
+    first, last = christmas_break(year)
+    return first <= day <= last
 
 
 def _attendance(meetings: list[Meeting], rng: random.Random, now: datetime) -> None:
@@ -198,6 +228,26 @@ def _usual_status(rng: random.Random) -> str:
     if roll < 0.97:
         return "absent_with_notice"
     return "absent"
+
+
+def _spread_over_term(term: Term, now: datetime) -> None:
+    """The assessed attempts and the level changes they led to happened week by week through
+    the term, not all on the day the demo loads, so "Nivå över tid" has real dates. Attempts
+    still waiting for feedback stay recent: they are what the mentor sees as waiting."""
+    start = datetime.combine(term.starts_on + timedelta(days=14), time(14, 0))
+    span = max((now - start).days - 7, 1)
+    assessed = db.session.scalars(
+        sa.select(Attempt).where(Attempt.feedback_at.is_not(None)).order_by(Attempt.id)
+    ).all()
+    for index, attempt in enumerate(assessed):
+        attempt.created_at = start + timedelta(days=(index * 9) % span)
+        attempt.feedback_at = attempt.created_at + timedelta(days=1)
+        db.session.execute(
+            sa.update(LevelChange)
+            .where(LevelChange.attempt_id == attempt.id)
+            .values(created_at=attempt.feedback_at)
+        )
+    db.session.flush()
 
 
 def _inactive(pupil: User | None, now: datetime) -> None:

@@ -389,6 +389,19 @@ def can_give_feedback(user: Any, attempt: Any) -> bool:
     return can_manage_room(user, attempt.post.room)
 
 
+def pupil_rows_visible_to(user: Any, room: Any, pupil_column: Any):
+    """The SQL filter on a per-pupil row of a room (who opened which hint, and when): the
+    room's mentor sees every pupil's rows; anyone else (linked staff observing the room) only
+    those of the pupils they care for, never another school's pupils in a group room."""
+    import sqlalchemy as sa
+
+    if not _signed_in(user):
+        return sa.false()
+    if room.mentor_id == user.id:
+        return sa.true()
+    return pupil_column.in_(pupils_cared_for_by(user))
+
+
 def can_see_my_problems(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.PUPIL)
 

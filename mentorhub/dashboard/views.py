@@ -10,6 +10,7 @@ from mentorhub.accounts.models import Role, role_label
 from mentorhub.goals import services as goals
 from mentorhub.matching import services as matching
 from mentorhub.meetings import services as meetings
+from mentorhub.problems import services as problems
 from mentorhub.programme import services as programme
 
 bp = Blueprint("dashboard", __name__)
@@ -29,6 +30,7 @@ def index():
     if current_user.has_role(Role.MENTOR):
         context["my_pupils"] = matching.pupils_of(current_user, term)
         context["next_meeting"] = meetings.next_meeting_for(current_user)
+        context["waiting_feedback"] = problems.waiting_for_feedback(current_user)
     if current_user.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR):
         context["linked"] = matching.linked_pupils(current_user, term)
     return render_template("dashboard/index.html", **context)

@@ -70,6 +70,12 @@ def text(kind: str, params: dict[str, Any]) -> str:
             mentor=p["mentor"],
             problem=p["problem"],
         ),
+        "attempt.submitted": lambda p: _(
+            "%(pupil)s sent an attempt at “%(problem)s” in %(room)s; it waits for your feedback.",
+            pupil=p["pupil"],
+            problem=p["problem"],
+            room=p["room"],
+        ),
         "problem.level": lambda p: _(
             "%(mentor)s moved your level in %(area)s to %(level)s.",
             mentor=p["mentor"],

@@ -1,6 +1,41 @@
-"""Readable words for audit-log actions, in the reader's language."""
+"""Readable words for audit-log actions and their subjects, in the reader's language.
+
+Every action recorded anywhere (`audit.record(..., "<action>", ...)`) needs a label here, and
+every kind of subject a name: tests/integration/test_audit_labels.py scans the source for them.
+"""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# What an entry is about (the subject's model name), e.g. "Meddelande 104".
+SUBJECT_LABELS = {
+    "Attempt": _l("Attempt"),
+    "ChatImage": _l("Image"),
+    "Concern": _l("Concern"),
+    "FlagAcknowledgement": _l("Early-warning flag"),
+    "Goal": _l("Goal"),
+    "Invitation": _l("Invitation"),
+    "Match": _l("Match"),
+    "MatchingRun": _l("Matching run"),
+    "Meeting": _l("Meeting"),
+    "MeetingSeries": _l("Meeting series"),
+    "MentorOffer": _l("Mentor offer"),
+    "Message": _l("Message"),
+    "Nomination": _l("Nomination"),
+    "ProblemPost": _l("Posted problem"),
+    "Room": _l("Room"),
+    "School": _l("School"),
+    "SubjectArea": _l("Subject area"),
+    "Term": _l("Term"),
+    "User": _l("Person"),
+}
+
+
+def subject_label(subject_type: str, subject_id: int | None) -> str:
+    """The subject's kind in the reader's language, with its number."""
+    kind = SUBJECT_LABELS.get(subject_type)
+    name = str(kind) if kind is not None else _("Record")
+    return f"{name} {subject_id}" if subject_id is not None else name
 
 
 def action_label(action: str) -> str:
@@ -55,5 +90,19 @@ def action_label(action: str) -> str:
         "concern.plan": _("Set the action plan"),
         "concern.review": _("Reviewed a concern"),
         "concern.close": _("Closed a concern"),
+        "room.open": _("Opened a room"),
+        "room.add_member": _("Added someone to a room"),
+        "room.remove_member": _("Removed someone from a room"),
+        "room.archive": _("Archived a room"),
+        "room.read": _("Read a room (observer)"),
+        "chat_image.read": _("Opened an image in a room (observer)"),
+        "attempt_image.read": _("Opened an image in an attempt"),
+        "message.report": _("Reported a message"),
+        "message.hide": _("Hid a message"),
+        "problem.post": _("Posted a problem"),
+        "problem_post.read": _("Read a posted problem (observer)"),
+        "attempts.read": _("Read a pupil's attempts"),
+        "attempt.feedback": _("Gave feedback on an attempt"),
+        "pupil.level": _("Changed a pupil's level"),
     }
-    return labels.get(action, action)
+    return labels.get(action, _("Other action"))

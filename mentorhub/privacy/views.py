@@ -7,6 +7,7 @@ from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
 from mentorhub.privacy.labels import action_label
+from mentorhub.privacy.services import subjects_for
 
 bp = Blueprint("privacy", __name__)
 
@@ -28,4 +29,5 @@ def audit_log():
         people=people,
         person_id=person_id,
         action_label=action_label,
+        subjects=subjects_for(current_user, entries.items),
     )

@@ -298,12 +298,16 @@ def reveal_next_hint(pupil: User, post: ProblemPost) -> int:
     return position
 
 
-def hint_openings(post: ProblemPost) -> list[HintReveal]:
-    """Who opened which hint and when, for the mentor."""
+def hint_openings(viewer: User, post: ProblemPost) -> list[HintReveal]:
+    """Who opened which hint and when: for the mentor every pupil, for linked staff only the
+    pupils they care for (one query)."""
     return list(
         db.session.scalars(
             sa.select(HintReveal)
-            .where(HintReveal.post_id == post.id)
+            .where(
+                HintReveal.post_id == post.id,
+                policy.pupil_rows_visible_to(viewer, post.room, HintReveal.pupil_id),
+            )
             .order_by(HintReveal.opened_at, HintReveal.position)
         ).unique()
     )
@@ -385,6 +389,14 @@ def submit_attempt(
     )
     db.session.add(attempt)
     db.session.flush()
+    if attempt.status == AttemptStatus.NEW:
+        # Only what waits for the mentor: a correct automatic check needs no feedback.
+        notifications.notify(
+            [post.room.mentor],
+            "attempt.submitted",
+            {"pupil": pupil.name, "problem": problem.title, "room": post.room.name},
+            link=f"/problems/attempts/{attempt.id}",
+        )
     return attempt
 
 
@@ -509,6 +521,35 @@ def change_area_name(subject_area_id: int) -> str:
 
     area = db.session.get(SubjectArea, subject_area_id)
     return area.name if area else ""
+
+
+@dataclass
+class WaitingPost:
+    """A posted problem with attempts waiting for the mentor's feedback."""
+
+    post_id: int
+    problem: str
+    room: str
+    count: int
+
+
+def waiting_for_feedback(mentor: User) -> list[WaitingPost]:
+    """The mentor's posted problems with attempts not yet assessed, newest first, in one
+    query; their sum is the start page's count."""
+    rows = db.session.execute(
+        sa.select(ProblemPost.id, Problem.title, Room.name, sa.func.count(Attempt.id))
+        .join(ProblemPost, ProblemPost.id == Attempt.post_id)
+        .join(Problem, Problem.id == ProblemPost.problem_id)
+        .join(Room, Room.id == ProblemPost.room_id)
+        .where(
+            Room.mentor_id == mentor.id,
+            Room.archived_at.is_(None),
+            Attempt.status == AttemptStatus.NEW.value,
+        )
+        .group_by(ProblemPost.id, Problem.title, Room.name)
+        .order_by(sa.func.max(Attempt.created_at).desc())
+    ).all()
+    return [WaitingPost(*row) for row in rows]
 
 
 # --- the pupil's own page -------------------------------------------------------------------------

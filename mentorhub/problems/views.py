@@ -169,7 +169,7 @@ def _post_page(post: ProblemPost, attempt_form: AttemptForm | None = None, statu
             level=post.level_for(current_user.id),
             shown_hints=[h for h in hints if h.position in opened],
             more_hints=len(opened) < len(hints),
-            openings=services.hint_openings(post) if not can_work else [],
+            openings=services.hint_openings(current_user, post) if not can_work else [],
             attempts=services.attempts_for(current_user, post),
             can_feedback=policy.can_manage_room(current_user, post.room),
             form=attempt_form or AttemptForm(formdata=None),

@@ -172,6 +172,18 @@ def _latest_per_pupil(column: Any, pupil_column: Any, ids: list[int], *where: An
     return dict(rows.all())
 
 
+def _matched_since(ids: list[int]) -> dict[int, datetime]:
+    """When each pupil got their current knowledge mentor: the earliest of their current
+    confirmed matches (confirmed, or made when no confirmation time was kept)."""
+    since = sa.func.min(sa.func.coalesce(Match.confirmed_at, Match.created_at))
+    rows = db.session.execute(
+        policy.current_mentor_matches(Match.pupil_id, since)
+        .where(Match.pupil_id.in_(ids))
+        .group_by(Match.pupil_id)
+    )
+    return dict(rows.all())
+
+
 def _active_goals(ids: list[int], keep: int) -> dict[int, list[tuple[GoalLine, Any]]]:
     """Active goals per pupil with their latest `keep` check-ins (newest last)."""
     goals = db.session.execute(
@@ -277,6 +289,7 @@ def review_rows(reader: Any, pupil_ids: Iterable[int] | None = None) -> list[Rev
     )
     goals = _active_goals(ids, keep=max(t.falling_ratings, 1))
     downs = _level_downs(ids)
+    matched = _matched_since(ids)
     concerns = _open_concerns(reader, ids)
     acks = _acknowledgements(ids)
 
@@ -290,6 +303,7 @@ def review_rows(reader: Any, pupil_ids: Iterable[int] | None = None) -> list[Rev
             last_activity=local_date(last) if last else None,
             goals=[record for _line, record in goals.get(user.id, [])],
             level_changes=[-1] * downs.get(user.id, 0),
+            matched_since=local_date(matched[user.id]) if user.id in matched else None,
         )
         flags = [
             ShownFlag(f, acks.get((user.id, f.code, f.key)))

@@ -61,6 +61,10 @@ class PupilRecord:
     last_activity: date | None = None
     goals: Sequence[GoalRecord] = ()
     level_changes: Sequence[int] = ()  # +1 / -1 per change, oldest first
+    # The day the pupil first got a knowledge mentor (None: no mentor yet). A pupil cannot be
+    # active before they have a mentor, so the inactivity rule counts from this day at the
+    # earliest.
+    matched_since: date | None = None
 
 
 def attendance_falling(record: PupilRecord, t: Thresholds) -> list[Flag]:
@@ -81,6 +85,13 @@ def attendance_falling(record: PupilRecord, t: Thresholds) -> list[Flag]:
 
 
 def inactive(record: PupilRecord, today: date, t: Thresholds) -> list[Flag]:
+    """No activity for `inactive_days`, counted from the later of the last activity and the
+    day the pupil got a mentor: a new pupil is not flagged before they have had a mentor for
+    the rule's number of days."""
+    if record.matched_since is None:
+        return []
+    if (today - record.matched_since).days < t.inactive_days:
+        return []
     if record.last_activity is None:
         return [Flag("no_activity_yet")]
     days = (today - record.last_activity).days

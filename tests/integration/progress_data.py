@@ -124,3 +124,14 @@ def concern(pupil_id: int, description: str, status: str = "open") -> int:
     db.session.add(c)
     db.session.flush()
     return c.id
+
+
+def matched_since(pupil_id: int, days_ago: float) -> None:
+    """The pupil got their knowledge mentor `days_ago` (the inactivity rule counts from it)."""
+    import sqlalchemy as sa
+
+    from mentorhub.matching.models import Match
+
+    db.session.execute(
+        sa.update(Match).where(Match.pupil_id == pupil_id).values(confirmed_at=ago(days_ago))
+    )

@@ -1,6 +1,6 @@
 """The Swedish demo data: what `make run` loads, loadable twice, every printed login works."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -121,3 +121,100 @@ def test_loading_the_follow_up_again_adds_nothing(app, loaded_with_pupils):
         demo.load_pupils(date.today())
         db.session.commit()
         assert _follow_up_counts() == before
+
+
+def test_every_demo_pupil_signs_in_with_the_demo_password(app, loaded_with_pupils):
+    import sqlalchemy as sa
+
+    from mentorhub.accounts.models import Invitation, Role, User, UserRole
+
+    # given the demo pupils
+    with app.app_context():
+        pupils = db.session.scalars(
+            sa.select(User).join(UserRole).where(UserRole.role == Role.PUPIL.value)
+        ).all()
+        # then each has the demo password, and none is still listed as invited
+        assert len(pupils) >= 30
+        assert [p.email for p in pupils if not p.check_password(demo.DEMO_PASSWORD)] == []
+        pending = db.session.scalars(
+            sa.select(Invitation.email).where(
+                Invitation.user_id.in_([p.id for p in pupils]), Invitation.accepted_at.is_(None)
+            )
+        ).all()
+        assert pending == []
+        second = next(p for p in pupils if p.email != demo.DEMO_PUPIL_EMAIL)
+    # and a second pupil can really sign in
+    response = app.test_client().post(
+        "/login", data={"email": second.email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_the_readme_names_a_pupil_and_a_mentor_who_share_a_room(app, loaded_with_pupils):
+    import pathlib
+    import re
+
+    import sqlalchemy as sa
+
+    from mentorhub.accounts.models import User
+    from mentorhub.rooms.models import Room, RoomMember
+
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    # given the README's line naming Alva's knowledge mentor
+    [mentor_email] = re.findall(
+        r"Alva's knowledge mentor[^|]*\| ([\w.]+@ekbacka\.example\.se)", readme
+    )
+    assert demo.DEMO_PUPIL_EMAIL in readme
+    with app.app_context():
+        mentor = db.session.scalars(sa.select(User).where(User.email == mentor_email)).one()
+        alva = db.session.scalars(sa.select(User).where(User.email == demo.DEMO_PUPIL_EMAIL)).one()
+        # then that mentor runs a room Alva is in
+        shared = db.session.scalar(
+            sa.select(Room.id)
+            .join(RoomMember, RoomMember.room_id == Room.id)
+            .where(Room.mentor_id == mentor.id, RoomMember.user_id == alva.id)
+        )
+        assert mentor.name in readme and shared is not None
+
+
+def test_no_meetings_are_held_in_the_autumn_or_christmas_break(app, loaded_with_pupils):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from mentorhub.demo_progress import christmas_break
+    from mentorhub.meetings import recurrence
+    from mentorhub.meetings.models import Meeting
+
+    with app.app_context():
+        meetings = db.session.scalars(sa.select(Meeting)).all()
+    days = [(recurrence.to_local(m.starts_at).date(), m.cancelled_at) for m in meetings]
+    held = [day for day, cancelled in days if cancelled is None]
+    # the weekly series does run across both breaks, so the check is not empty
+    assert any(day.isocalendar()[1] == 44 for day, _c in days)
+    assert not [day for day in held if day.isocalendar()[1] == 44]
+    for year in {day.year for day in held}:
+        for y in (year - 1, year):
+            first, last = christmas_break(y)
+            assert (first.weekday(), last.weekday()) == (0, 6)
+            assert first <= date(y, 12, 24) and last >= date(y + 1, 1, 1)
+            assert last - first <= timedelta(days=20)
+            assert not [day for day in held if first <= day <= last]
+
+
+def test_the_favicon_is_served_and_linked_from_every_page(client):
+    assert client.get("/static/img/favicon.svg").status_code == 200
+    assert 'rel="icon"' in client.get("/login").get_data(as_text=True)
+
+
+def test_attempts_and_level_changes_are_spread_over_the_term(app, loaded_with_pupils):
+    import sqlalchemy as sa
+
+    from mentorhub.problems.models import Attempt, LevelChange
+
+    with app.app_context():
+        attempt_days = {a.date() for a in db.session.scalars(sa.select(Attempt.created_at))}
+        level_days = {c.date() for c in db.session.scalars(sa.select(LevelChange.created_at))}
+    # "Nivå över tid" shows real dates: the history spans many days, not the day of loading
+    assert len(attempt_days) >= 5 and len(level_days) >= 3
+    assert min(attempt_days) < date.today() - timedelta(days=28)

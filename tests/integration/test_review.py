@@ -37,6 +37,8 @@ def troubled_alva(app, care_team, programme):
     area = programme["areas"][0]
     with app.app_context():
         db.session.add(PupilProfile(user_id=alva, year=8, class_name="8B", profile="gifted"))
+        data.matched_since(alva, 40)
+        data.matched_since(noah, 40)
         ids = data.meetings(room_id, 4)
         data.attendance(ids, alva, [P, N, A, A])
         data.attendance(ids, noah, [P, L, P, P])

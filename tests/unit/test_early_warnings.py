@@ -26,8 +26,13 @@ def codes(record: PupilRecord, t: Thresholds = Thresholds()) -> list[str]:
     return [f.code for f in flags_for(record, TODAY, t)]
 
 
+MATCHED_LONG_AGO = TODAY - timedelta(days=60)
+
+
 def active(days_since_last: int = 0) -> PupilRecord:
-    return PupilRecord(last_activity=TODAY - timedelta(days=days_since_last))
+    return PupilRecord(
+        last_activity=TODAY - timedelta(days=days_since_last), matched_since=MATCHED_LONG_AGO
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,7 +68,32 @@ def test_no_activity_for_the_configured_number_of_days_is_flagged():
 
 
 def test_a_pupil_with_no_activity_at_all_is_flagged():
-    assert codes(PupilRecord()) == ["no_activity_yet"]
+    assert codes(PupilRecord(matched_since=MATCHED_LONG_AGO)) == ["no_activity_yet"]
+
+
+def test_a_new_pupil_is_not_flagged_inactive_before_having_had_a_mentor_for_the_rules_days():
+    # given a pupil who got their mentor 13 days ago and has done nothing yet
+    thirteen = PupilRecord(matched_since=TODAY - timedelta(days=13))
+    # then the inactivity rule is silent; on day 14 it speaks
+    assert codes(thirteen) == []
+    assert codes(PupilRecord(matched_since=TODAY - timedelta(days=14))) == ["no_activity_yet"]
+
+
+def test_inactivity_counts_from_the_later_of_the_match_and_the_last_activity():
+    # given a pupil active 30 days ago, under a mentor they got 13 days ago: not flagged
+    record = PupilRecord(
+        last_activity=TODAY - timedelta(days=30), matched_since=TODAY - timedelta(days=13)
+    )
+    assert "inactive" not in codes(record)
+    # with the mentor for 14 days and still nothing since, the flag says how long it has been
+    record = PupilRecord(
+        last_activity=TODAY - timedelta(days=30), matched_since=TODAY - timedelta(days=14)
+    )
+    assert Flag("inactive", {"days": 30}) in flags_for(record, TODAY)
+
+
+def test_a_pupil_without_a_mentor_is_not_flagged_inactive():
+    assert codes(PupilRecord()) == []
 
 
 def test_an_active_goal_without_a_check_in_for_two_weeks_is_flagged():

@@ -104,6 +104,11 @@ def _members(room: Room) -> list[User]:
     return [m.user for m in room.members if m.user.active]
 
 
+def pupils_told(room: Room) -> list[User]:
+    """Who is told when a meeting in the room is changed or cancelled (the confirm page)."""
+    return _members(room)
+
+
 def _notify(meetings: list[Meeting], kind: str, actor: User) -> None:
     """Tell the room's pupils about the first of the changed meetings (mail for changes)."""
     if not meetings:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import audit, policy
+from mentorhub import audit, confirm, policy
 from mentorhub.chat import events, images
 from mentorhub.chat import services as chat
 from mentorhub.chat.models import ChatImage, Message
@@ -129,6 +129,21 @@ def archive(room_id: int):
     policy.authorize(policy.can_manage_room(current_user, room))
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.page(
+            confirm.Confirmation(
+                question=_("Archive the room %(name)s?", name=room.name),
+                consequences=[
+                    _(
+                        "Nobody can write in the room any more; its members can still read "
+                        "the history. An archived room cannot be opened again."
+                    ),
+                    _("Nobody is sent a message about it."),
+                ],
+                yes=_("Yes, archive the room"),
+                back=url_for("rooms.show", room_id=room.id),
+            )
+        )
     run_and_flash(
         lambda: services.archive(current_user, room),
         _("The room is archived: it can be read but not written in."),

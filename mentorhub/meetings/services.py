@@ -394,6 +394,27 @@ def past_in_room(room: Room, now: datetime | None = None, limit: int = 10) -> li
     )
 
 
+def attendance_due_for(mentor: User, now: datetime | None = None, limit: int = 20) -> list[Meeting]:
+    """The mentor's meetings that have started, are not cancelled and have no attendance
+    recorded yet, newest first: one query, whatever the number of rooms."""
+    recorded = sa.select(Attendance.meeting_id).where(Attendance.meeting_id == Meeting.id)
+    has_pupils = sa.select(RoomMember.room_id).where(RoomMember.room_id == Meeting.room_id)
+    query = (
+        sa.select(Meeting)
+        .join(Room, Room.id == Meeting.room_id)
+        .where(
+            Room.mentor_id == mentor.id,
+            Meeting.starts_at <= (now or utcnow()),
+            Meeting.cancelled_at.is_(None),
+            ~sa.exists(recorded),
+            sa.exists(has_pupils),
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
 def next_meeting_for(user: User, now: datetime | None = None) -> Meeting | None:
     """The person's next meeting that has not ended and is not cancelled, or None."""
     query = (

@@ -93,6 +93,7 @@ def show(room_id: int):
         confirm=ConfirmForm(),
         posts=problems.posts_in_room(current_user, room),
         meetings=meetings.upcoming_in_room(room),
+        past_meetings=meetings.past_in_room(room),
         can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
     )

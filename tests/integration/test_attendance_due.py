@@ -71,3 +71,31 @@ def test_the_list_takes_the_same_queries_for_one_meeting_or_many(app, room, coun
     # then the lists are newest first, and the number of queries does not grow with them
     assert one == [ids[0]] and four == ids
     assert queries_for_four == queries_for_one
+
+
+def test_the_room_page_lists_past_meetings_newest_first_marking_missing_attendance(app, room):
+    # given two weekly meetings that have taken place, the latest with attendance taken
+    ids = weekly(app, room, weeks=3)
+    move_to_past(app, ids[0], minutes_ago=60 * 24 * 7 + 60)
+    move_to_past(app, ids[1], minutes_ago=60)
+    mentor = client_for(app, room["mentor"])
+    mentor.post(f"/meetings/{ids[1]}/attendance", data={f"status_{room['alva'].id}": "present"})
+    # when the mentor opens the room page
+    page = mentor.get(f"/rooms/{room['id']}").get_data(as_text=True)
+    past = page.split('id="past-meetings-h"')[1].split("</ul>")[0]
+    # then both are under "Tidigare möten", newest first; only the one without attendance
+    # is marked "Att ta närvaro på"
+    assert past.index(f"/meetings/{ids[1]}") < past.index(f"/meetings/{ids[0]}")
+    assert past.count("Att ta närvaro på") == 1
+    assert past.split(f"/meetings/{ids[0]}")[1].find("Att ta närvaro på") != -1
+    # and a pupil sees the past meetings without the mentor's marks
+    pupil_page = client_for(app, room["alva"]).get(f"/rooms/{room['id']}").get_data(as_text=True)
+    assert "Tidigare möten" in pupil_page and "Att ta närvaro på" not in pupil_page
+
+
+def test_a_meeting_that_has_taken_place_offers_no_cancel(app, room):
+    ids = weekly(app, room, weeks=2)
+    move_to_past(app, ids[0], minutes_ago=120)
+    mentor = client_for(app, room["mentor"])
+    assert "Ställ in" not in mentor.get(f"/meetings/{ids[0]}").get_data(as_text=True)
+    assert "Ställ in" in mentor.get(f"/meetings/{ids[1]}").get_data(as_text=True)

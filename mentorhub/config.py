@@ -67,6 +67,8 @@ def load(instance: Path = INSTANCE) -> dict:
         or os.environ.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A moving window: a burst across a minute's boundary is not let through twice.
+        "RATELIMIT_STRATEGY": "moving-window",
         # Sign-in and password reset: tight per account and address and per account (from any
         # address), loose per address, since a whole school signs in from one address.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

@@ -53,9 +53,12 @@ def test_one_account_is_protected_against_guessing_from_many_addresses(app, make
     assert response.status_code == 429
 
 
-def test_many_accounts_from_one_address_beyond_the_loose_ceiling_are_refused(app):
-    # given one address that has tried 200 different accounts within the minute
-    answers = {_sign_in(app, f"pupil{n}@example.se", "guess-guess").status_code for n in range(200)}
+def test_many_accounts_from_one_address_beyond_the_loose_ceiling_are_refused(app, monkeypatch):
+    # given a ceiling of 60 a minute per address (the default, 200, is the same rule; a lower
+    # one keeps the test well inside its minute on a busy machine)
+    monkeypatch.setitem(app.config, "LOGIN_IP_RATE_LIMIT", "60 per minute")
+    # and one address that has tried 60 different accounts
+    answers = {_sign_in(app, f"pupil{n}@example.se", "guess-guess").status_code for n in range(60)}
     assert answers == {200}
     # when it tries one more account
     response = _sign_in(app, "pupil-more@example.se", "guess-guess")

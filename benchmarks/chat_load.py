@@ -28,7 +28,7 @@ load generator shares the 2 cores with the server under test. Only 127.0.0.1 is 
 is a child in its own process group, killed at the end, and a watchdog ends the run after 170 s
 whatever happens.
 
-Settings that differ from `make run`, and why: LOGIN_RATE_LIMIT is raised (all the logins come
+Settings that differ from `make run`, and why: LOGIN_IP_RATE_LIMIT is raised (all the logins come
 from one address in a few seconds); users get a cheap pbkdf2 hash so seeding and login are quick
 (the login is not what is measured). CHAT_RATE_LIMIT stays at the app's default (20 per 10 s per
 user) unless a level's rate needs more.
@@ -215,6 +215,7 @@ def _mentorhub_env(database_url: str, rate: float) -> dict[str, str]:
         SECRET_KEY="chat-load-benchmark",
         SOCKETIO_ASYNC_MODE="gevent",
         LOGIN_RATE_LIMIT="100000 per minute",
+        LOGIN_IP_RATE_LIMIT="100000 per minute",
         CHAT_RATE_LIMIT=f"{per_10s} per 10 seconds",
         FLASK_APP="mentorhub.wsgi",
     )

@@ -60,6 +60,7 @@ def build_app(folder: str):
             "MAIL_BACKEND": "outbox",
             "UPLOAD_FOLDER": folder,
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            "LOGIN_IP_RATE_LIMIT": "10000 per minute",
         }
     )
     with app.app_context():

@@ -71,7 +71,17 @@ def load(instance: Path = INSTANCE) -> dict:
         or os.environ.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A moving window: a burst across a minute's boundary is not let through twice.
+        "RATELIMIT_STRATEGY": "moving-window",
+        # Sign-in and password reset: tight per account and address and per account (from any
+        # address), loose per address, since a whole school signs in from one address.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "20 per minute;100 per hour"
+        ),
+        "LOGIN_IP_RATE_LIMIT": os.environ.get(
+            "LOGIN_IP_RATE_LIMIT", "200 per minute;1000 per hour"
+        ),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -32,6 +32,8 @@ from mentorhub.extensions import limiter
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
 
 PASSWORD = "correct-horse-battery"
+# The field the confirm page sends with a destructive action (mentorhub/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
 
 
 # --- database --------------------------------------------------------------------------------

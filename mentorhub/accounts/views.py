@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mentorhub import audit
@@ -37,17 +38,39 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_limit() -> str:
+    """Tight: attempts at one account from one address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    """Attempts at one account from every address together: guessing spread over many
+    addresses is stopped too, yet someone elsewhere needs more tries to lock the owner out."""
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _address_limit() -> str:
+    """Loose: a whole school signs in from one address, an attack from one address is still
+    stopped."""
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
+def _email() -> str:
+    return request.form.get("email", "").strip().lower()
+
+
 def _email_key() -> str:
-    """Limits guessing against one account from many addresses, too."""
-    return "email:" + request.form.get("email", "").strip().lower()
+    return "email:" + _email()
+
+
+def _email_and_address_key() -> str:
+    """One account from one address: a class-mate's typos never lock out the others."""
+    return f"email-address:{_email()}:{get_remote_address()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_and_address_key)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -96,7 +119,9 @@ def end_all_sessions():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_and_address_key)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mentorhub import confirm as confirm_step  # `confirm` is the view below
 from mentorhub import policy
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
@@ -88,9 +89,12 @@ def overview():
     )
 
 
-def _act(action, message: str):
+def _act(action, message: str, ask: confirm_step.Confirmation | None = None):
+    """Run the action behind a button; with `ask`, only after the confirm page said yes."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if ask is not None and not confirm_step.confirmed():
+        return confirm_step.page(ask)
     run_and_flash(action, message)
     return redirect(url_for("matching.overview"))
 
@@ -124,7 +128,26 @@ def lock(match_id: int):
 @bp.post("/<int:match_id>/remove")
 def remove(match_id: int):
     match = _load(match_id)
-    return _act(lambda: services.remove(current_user, match), _("The match has been removed."))
+    return _act(
+        lambda: services.remove(current_user, match),
+        _("The match has been removed."),
+        confirm_step.Confirmation(
+            question=_(
+                "Remove the match of %(pupil)s with %(mentor)s?",
+                pupil=match.pupil.name,
+                mentor=match.mentor.name,
+            ),
+            consequences=[
+                _(
+                    "%(pupil)s will have no mentor until matching is run again.",
+                    pupil=match.pupil.name,
+                ),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, remove the match"),
+            back=url_for("matching.overview"),
+        ),
+    )
 
 
 @bp.route("/<int:match_id>/move", methods=["GET", "POST"])

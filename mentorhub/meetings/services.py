@@ -117,6 +117,11 @@ def _members(room: Room) -> list[User]:
     return [m.user for m in room.members if m.user.active]
 
 
+def pupils_told(room: Room) -> list[User]:
+    """Who is told when a meeting in the room is changed or cancelled (the confirm page)."""
+    return _members(room)
+
+
 def _notify(meetings: list[Meeting], kind: str, actor: User) -> None:
     """Tell the room's pupils about the first of the changed meetings (mail for changes)."""
     if not meetings:
@@ -400,6 +405,27 @@ def past_in_room(room: Room, now: datetime | None = None, limit: int = 10) -> li
             .limit(limit)
         ).unique()
     )
+
+
+def attendance_due_for(mentor: User, now: datetime | None = None, limit: int = 20) -> list[Meeting]:
+    """The mentor's meetings that have started, are not cancelled and have no attendance
+    recorded yet, newest first: one query, whatever the number of rooms."""
+    recorded = sa.select(Attendance.meeting_id).where(Attendance.meeting_id == Meeting.id)
+    has_pupils = sa.select(RoomMember.room_id).where(RoomMember.room_id == Meeting.room_id)
+    query = (
+        sa.select(Meeting)
+        .join(Room, Room.id == Meeting.room_id)
+        .where(
+            Room.mentor_id == mentor.id,
+            Meeting.starts_at <= (now or utcnow()),
+            Meeting.cancelled_at.is_(None),
+            ~sa.exists(recorded),
+            sa.exists(has_pupils),
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
 
 
 def next_meeting_for(user: User, now: datetime | None = None) -> Meeting | None:

@@ -14,10 +14,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import audit, policy
+from mentorhub import audit, confirm, policy
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.meetings import calendar, recurrence, services
@@ -61,6 +62,13 @@ def _load_series(series_id: int) -> MeetingSeries:
     series = db.get_or_404(MeetingSeries, series_id)
     policy.authorize(policy.can_schedule_meetings(current_user, series.room))
     return series
+
+
+def _who_is_told(room: Room) -> str:
+    names = ", ".join(p.name for p in services.pupils_told(room))
+    if not names:
+        return _("The room has no pupils, so nobody is told.")
+    return _("The pupils %(names)s get a notice and an email.", names=names)
 
 
 def _feed_url() -> str:
@@ -204,6 +212,22 @@ def cancel(meeting_id: int):
     meeting = _load_to_manage(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.page(
+            confirm.Confirmation(
+                question=_(
+                    "Cancel the meeting %(title)s on %(when)s?",
+                    title=meeting.title,
+                    when=format_datetime(meeting.starts_at, "EEEE d MMMM HH:mm"),
+                ),
+                consequences=[
+                    _("The meeting will not take place and cannot be taken back."),
+                    _who_is_told(meeting.room),
+                ],
+                yes=_("Yes, cancel the meeting"),
+                back=url_for("meetings.show", meeting_id=meeting.id),
+            )
+        )
     run_and_flash(
         lambda: services.cancel_occurrence(current_user, meeting),
         _("The meeting is cancelled and the pupils have been told."),
@@ -257,6 +281,23 @@ def cancel_series(series_id: int):
     series = _load_series(series_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        coming = services.future_occurrences(series, utcnow())
+        return confirm.page(
+            confirm.Confirmation(
+                question=_(
+                    "Cancel all %(count)d coming meetings of %(title)s?",
+                    count=len(coming),
+                    title=series.title,
+                ),
+                consequences=[
+                    _("The meetings that have taken place stay as they are."),
+                    _who_is_told(series.room),
+                ],
+                yes=_("Yes, cancel the coming meetings"),
+                back=url_for("rooms.show", room_id=series.room_id) + "#meetings",
+            )
+        )
     run_and_flash(
         lambda: services.cancel_series(current_user, series),
         _("The coming meetings of the series are cancelled and the pupils have been told."),

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import policy
+from mentorhub import confirm, policy
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
@@ -182,9 +182,14 @@ def invite_staff():
     )
 
 
-def _confirmed_action(action: Callable[[], None], message: str):
+def _confirmed_action(
+    action: Callable[[], None], message: str, ask: confirm.Confirmation | None = None
+):
+    """Run the action behind a button; with `ask`, only after the confirm page said yes."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if ask is not None and not confirm.confirmed():
+        return confirm.page(ask)
     run_and_flash(action, message)
     return redirect(url_for("programme.staff"))
 
@@ -198,6 +203,19 @@ def deactivate(user_id: int):
     return _confirmed_action(
         lambda: accounts.deactivate(current_user, user),
         _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
+        confirm.Confirmation(
+            question=_("Deactivate %(name)s?", name=user.name),
+            consequences=[
+                _(
+                    "%(name)s can no longer sign in and is cut off from the chat at once. "
+                    "You can reactivate the account later.",
+                    name=user.name,
+                ),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, deactivate"),
+            back=url_for("programme.staff"),
+        ),
     )
 
 
@@ -231,4 +249,13 @@ def revoke_invitation(invitation_id: int):
     return _confirmed_action(
         lambda: accounts.revoke_invitation(current_user, invitation),
         _("The invitation to %(email)s has been withdrawn.", email=invitation.email),
+        confirm.Confirmation(
+            question=_("Withdraw the invitation to %(email)s?", email=invitation.email),
+            consequences=[
+                _("The link in the invitation mail stops working. You can invite again later."),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, withdraw the invitation"),
+            back=url_for("programme.staff"),
+        ),
     )

@@ -8,9 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import policy
+from mentorhub import confirm, policy
 from mentorhub.accounts.models import Role, User, role_label
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub.extensions import db
 from mentorhub.pupils import services
 from mentorhub.pupils.forms import AddMemberForm, RemoveMemberForm, parse_member
 
@@ -78,6 +79,27 @@ def remove(pupil_id: int):
     member = parse_member(form.member.data) if form.validate_on_submit() else None
     if member is None:
         flash(_("Choose a person to remove."), "error")
+    elif not confirm.confirmed():
+        staff = db.get_or_404(User, member[0])
+        return confirm.page(
+            confirm.Confirmation(
+                question=_(
+                    "Remove %(name)s from %(pupil)s's team?", name=staff.name, pupil=pupil.name
+                ),
+                consequences=[
+                    _(
+                        "%(name)s will no longer see %(pupil)s's goals, attendance, progress "
+                        "and concerns. You can add them again later.",
+                        name=staff.name,
+                        pupil=pupil.name,
+                    ),
+                    _("Nobody is sent a message about it."),
+                ],
+                yes=_("Yes, remove from the team"),
+                back=url_for("pupils.team", pupil_id=pupil.id),
+                fields={"member": form.member.data},
+            )
+        )
     else:
         run_and_flash(
             lambda: services.remove_link(current_user, pupil, *member),

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import audit, policy, realtime
+from mentorhub import audit, confirm, policy, realtime
 from mentorhub.chat import images
 from mentorhub.chat import services as chat
 from mentorhub.chat.models import ChatImage, Message
@@ -94,6 +94,7 @@ def show(room_id: int):
         confirm=ConfirmForm(),
         posts=problems.posts_in_room(current_user, room),
         meetings=meetings.upcoming_in_room(room),
+        past_meetings=meetings.past_in_room(room),
         can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
         max_length=chat.MAX_LENGTH,
@@ -128,6 +129,21 @@ def archive(room_id: int):
     policy.authorize(policy.can_manage_room(current_user, room))
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.page(
+            confirm.Confirmation(
+                question=_("Archive the room %(name)s?", name=room.name),
+                consequences=[
+                    _(
+                        "Nobody can write in the room any more; its members can still read "
+                        "the history. An archived room cannot be opened again."
+                    ),
+                    _("Nobody is sent a message about it."),
+                ],
+                yes=_("Yes, archive the room"),
+                back=url_for("rooms.show", room_id=room.id),
+            )
+        )
     run_and_flash(
         lambda: services.archive(current_user, room),
         _("The room is archived: it can be read but not written in."),

@@ -41,6 +41,8 @@ def test_the_coordinator_keeps_the_pupils_team(care_team, new_page, either):
 
     # and removes him again
     coordinator.get_by_role("button", name=either("Remove %(name)s", name=olle.name)).click()
+    assert_accessible(coordinator)  # the confirm page says what he loses
+    coordinator.get_by_role("button", name=either("Yes, remove from the team")).click()
     expect(coordinator.locator("body")).to_contain_text(
         either("The person has left the pupil's team.", part=True)
     )

@@ -14,7 +14,7 @@ from mentorhub.accounts.models import User
 from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
 from mentorhub.meetings.models import Meeting
-from tests.conftest import login
+from tests.conftest import CONFIRMED, login
 
 LINK = "https://meet.example.se/talteori"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -135,7 +135,7 @@ def test_a_change_keeps_the_uid_and_raises_the_sequence(app, room):
 def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(app, room):
     ids = schedule_weekly(app, room)
     path = feed_path(client_for(app, room["noah"]))
-    client_for(app, room["mentor"]).post(f"/meetings/{ids[0]}/cancel")
+    client_for(app, room["mentor"]).post(f"/meetings/{ids[0]}/cancel", data=CONFIRMED)
     events, _ = read_feed(app, path)
     cancelled = events[f"meeting-{ids[0]}@mentorhub"]
     assert str(cancelled["STATUS"]) == "CANCELLED"

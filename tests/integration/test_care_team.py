@@ -7,6 +7,7 @@ from mentorhub.accounts.models import Role
 from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
 from mentorhub.pupils.models import StaffLink
+from tests.conftest import CONFIRMED
 
 
 def _links(app, pupil_id: int) -> set[tuple[int, str]]:
@@ -38,7 +39,9 @@ def test_a_teacher_added_to_the_team_sees_the_pupil_page_and_loses_it_when_remov
     assert client.get(f"/progress/pupils/{alva.id}").status_code == 200
     # and when the coordinator removes him, he no longer does
     _switch_to(client, login_as, care_team["coordinator"])
-    client.post(f"/pupils/{alva.id}/team/remove", data={"member": f"{olle.id}:home_teacher"})
+    client.post(
+        f"/pupils/{alva.id}/team/remove", data={"member": f"{olle.id}:home_teacher", **CONFIRMED}
+    )
     _switch_to(client, login_as, olle)
     assert client.get(f"/progress/pupils/{alva.id}").status_code == 403
     with app.app_context():
@@ -78,7 +81,9 @@ def test_nobody_but_a_coordinator_keeps_the_team(app, client, login_as, care_tea
         assert client.get(f"/pupils/{alva.id}/team").status_code == 403
         member = f"{care_team['home_teacher'].id}:home_teacher"
         assert (
-            client.post(f"/pupils/{alva.id}/team/remove", data={"member": member}).status_code
+            client.post(
+                f"/pupils/{alva.id}/team/remove", data={"member": member, **CONFIRMED}
+            ).status_code
             == 403
         )
     assert _links(app, alva.id) == before
@@ -89,6 +94,8 @@ def test_removing_someone_not_in_the_team_is_refused_visibly(app, client, login_
     _switch_to(client, login_as, care_team["coordinator"])
     member = f"{care_team['unlinked_teacher'].id}:home_teacher"
     response = client.post(
-        f"/pupils/{alva.id}/team/remove", data={"member": member}, follow_redirects=True
+        f"/pupils/{alva.id}/team/remove",
+        data={"member": member, **CONFIRMED},
+        follow_redirects=True,
     )
     assert "Den personen finns inte i elevens team." in response.get_data(as_text=True)

@@ -62,6 +62,7 @@ def _server_env(database_url: str) -> dict[str, str]:
         # Rate limits are not what this test is about; the stream must not be refused.
         CHAT_RATE_LIMIT="10000 per second",
         LOGIN_RATE_LIMIT="10000 per second",
+        LOGIN_IP_RATE_LIMIT="10000 per second",
         FLASK_APP="mentorhub.wsgi",
     )
     return env

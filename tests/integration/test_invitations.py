@@ -10,7 +10,7 @@ from mentorhub.audit import AuditEntry
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.timeutil import utcnow
-from tests.conftest import link_in
+from tests.conftest import CONFIRMED, link_in
 
 
 def _invite(client, **fields):
@@ -138,7 +138,7 @@ def test_a_withdrawn_invitation_cannot_be_used(client, coordinator, login_as, ou
     _invite(client)
     with app.app_context():
         invitation_id = db.session.scalar(sa.select(Invitation.id))
-    client.post(f"/programme/invitations/{invitation_id}/revoke")
+    client.post(f"/programme/invitations/{invitation_id}/revoke", data=CONFIRMED)
     client.post("/logout")
     assert client.get(link_in(outbox()[0].body)).status_code == 410
 

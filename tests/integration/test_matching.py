@@ -12,6 +12,7 @@ from mentorhub.nominations import services as nominations
 from mentorhub.nominations.models import Nomination
 from mentorhub.notifications.models import Notification
 from mentorhub.programme.models import Term
+from tests.conftest import CONFIRMED
 
 
 @pytest.fixture
@@ -194,7 +195,7 @@ def test_a_removed_match_is_gone_and_the_pupil_waits_for_the_next_run(
     _run(app, coordinator, programme)
     match = _matches(app)[0]
     login_as(coordinator)
-    client.post(f"/matching/{match.id}/remove")
+    client.post(f"/matching/{match.id}/remove", data=CONFIRMED)
     assert match.id not in {m.id for m in _matches(app)}
 
 

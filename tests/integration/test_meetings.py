@@ -17,7 +17,7 @@ from mentorhub.notifications.models import Notification
 from mentorhub.problems.models import PostTarget, Problem, ProblemPost
 from mentorhub.rooms.models import Room, RoomMember
 from mentorhub.timeutil import utcnow
-from tests.conftest import login
+from tests.conftest import CONFIRMED, login
 
 LINK = "https://meet.example.se/talteori"
 
@@ -286,7 +286,7 @@ def test_a_bad_link_on_a_change_is_refused_and_nothing_changes(app, room):
 
 def test_cancelling_one_occurrence_keeps_its_row(app, room, outbox):
     ids = weekly(app, room)
-    response = client_for(app, room["mentor"]).post(f"/meetings/{ids[1]}/cancel")
+    response = client_for(app, room["mentor"]).post(f"/meetings/{ids[1]}/cancel", data=CONFIRMED)
     assert response.status_code == 302
     first, second, third = meetings(app)
     assert second.cancelled_at is not None and second.sequence == 1
@@ -304,7 +304,9 @@ def test_cancelling_the_series_cancels_only_the_coming_meetings(app, room):
     move_to_past(app, ids[0], minutes_ago=60 * 24)
     with app.app_context():
         series_id = db.session.get(Meeting, ids[1]).series_id
-    response = client_for(app, room["mentor"]).post(f"/meetings/series/{series_id}/cancel")
+    response = client_for(app, room["mentor"]).post(
+        f"/meetings/series/{series_id}/cancel", data=CONFIRMED
+    )
     assert response.status_code == 302
     past, *coming = meetings(app)
     assert past.cancelled_at is None and past.sequence == 0
@@ -364,7 +366,7 @@ def test_attendance_waits_for_the_start_and_is_never_taken_for_a_cancelled_meeti
     assert response.status_code == 200
     assert 'class="alert' in response.get_data(as_text=True)
     # cancelled (after it started): refused too
-    mentor.post(f"/meetings/{ids[1]}/cancel")
+    mentor.post(f"/meetings/{ids[1]}/cancel", data=CONFIRMED)
     move_to_past(app, ids[1])
     mentor.post(f"/meetings/{ids[1]}/attendance", data=data)
     with app.app_context():
@@ -446,7 +448,7 @@ def test_the_meeting_list_loads_in_a_bounded_number_of_queries(app, room, count_
 def test_the_pupils_start_page_shows_the_next_meeting_and_whats_new(app, room):
     ids = weekly(app, room, weeks=2)
     # the first one is cancelled, so the second is next
-    client_for(app, room["mentor"]).post(f"/meetings/{ids[0]}/cancel")
+    client_for(app, room["mentor"]).post(f"/meetings/{ids[0]}/cancel", data=CONFIRMED)
     with app.app_context():
         db.session.get(Room, room["id"]).last_seq = 3  # three chat messages Alva has not read
         room_row = db.session.get(Room, room["id"])

@@ -6,6 +6,7 @@ from mentorhub.accounts.models import Role, User
 from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
 from mentorhub.programme.models import School, SubjectArea, Term
+from tests.conftest import CONFIRMED
 
 
 def _count(app, model) -> int:
@@ -102,7 +103,7 @@ def test_coordinator_sees_staff_and_deactivates_one(client, coordinator, login_a
     teacher = make_user(Role.HOME_TEACHER, name="Lars Eriksson")
     login_as(coordinator)
     assert "Lars Eriksson" in client.get("/programme/staff").get_data(as_text=True)
-    response = client.post(f"/programme/staff/{teacher.id}/deactivate")
+    response = client.post(f"/programme/staff/{teacher.id}/deactivate", data=CONFIRMED)
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, teacher.id).active is False
@@ -123,7 +124,7 @@ def test_deactivation_ends_the_persons_open_session_at_once(
     assert teacher_client.get("/").status_code == 200
     # when the coordinator deactivates them
     login_as(coordinator)
-    client.post(f"/programme/staff/{teacher.id}/deactivate")
+    client.post(f"/programme/staff/{teacher.id}/deactivate", data=CONFIRMED)
     # then their next request is sent to sign in
     assert teacher_client.get("/").status_code == 302
 
@@ -155,8 +156,8 @@ def test_the_audit_log_can_be_filtered_by_person(client, coordinator, login_as, 
     first = make_user(Role.HOME_TEACHER, name="Första Person")
     second = make_user(Role.HOME_TEACHER, name="Andra Person")
     login_as(coordinator)
-    client.post(f"/programme/staff/{first.id}/deactivate")
-    client.post(f"/programme/staff/{second.id}/deactivate")
+    client.post(f"/programme/staff/{first.id}/deactivate", data=CONFIRMED)
+    client.post(f"/programme/staff/{second.id}/deactivate", data=CONFIRMED)
     page = client.get(f"/privacy/audit?person={first.id}").get_data(as_text=True)
     rows = page.split("<tbody>")[1]
     assert "Första Person" in rows

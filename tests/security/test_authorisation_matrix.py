@@ -64,11 +64,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/programme/staff", "GET"): coordinator_only(),
     ("/programme/staff/invite", "GET"): coordinator_only(),
     ("/programme/staff/invite", "POST"): coordinator_only(200),
-    ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(302),
+    ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(200),  # confirm page
     ("/programme/staff/<int:user_id>/reactivate", "POST"): coordinator_only(302),
     ("/programme/staff/<int:user_id>/sign-out", "GET"): coordinator_only(200),
     ("/programme/staff/<int:user_id>/sign-out", "POST"): coordinator_only(302),
-    ("/programme/invitations/<int:invitation_id>/revoke", "POST"): coordinator_only(302),
+    ("/programme/invitations/<int:invitation_id>/revoke", "POST"): coordinator_only(200),
     # identification: school staff nominate, coordinators decide
     ("/nominations/", "GET"): only({"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
     ("/nominations/new", "GET"): school_staff(200),
@@ -89,7 +89,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/matching/run", "POST"): coordinator_only(302),
     ("/matching/confirm", "POST"): coordinator_only(302),
     ("/matching/<int:match_id>/lock", "POST"): coordinator_only(302),
-    ("/matching/<int:match_id>/remove", "POST"): coordinator_only(302),
+    ("/matching/<int:match_id>/remove", "POST"): coordinator_only(200),  # confirm page
     ("/matching/<int:match_id>/move", "GET"): coordinator_only(),
     ("/matching/<int:match_id>/move", "POST"): coordinator_only(200),
     # rooms: only the room's own mentor and members (a fresh user of any role is neither)

@@ -1,7 +1,7 @@
 """message report status: open, hidden or dismissed, and who handled it when
 
-Revision ID: 0009_message_report_status
-Revises: 0008_meetings_goals_review
+Revision ID: 0010_message_report_status
+Revises: 0009_login_sessions
 Create Date: 2026-12-02 17:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0009_message_report_status"
-down_revision = "0008_meetings_goals_review"
+revision = "0010_message_report_status"
+down_revision = "0009_login_sessions"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ The room page sends reports and hides with fetch (JSON answers, shown without le
 chat); the same routes answer a plain form post with a redirect and a flash, and the list of
 reports is plain forms, so moderation works without JavaScript.
 
-A hide is broadcast (`message_hidden`) only after it is committed: these views commit
-themselves, then emit, as `rooms.upload_image` does; `commit_and_secure` then has nothing left.
+A hide is broadcast (`message_hidden`) only after it is committed, through the after-commit
+queue (`mentorhub.realtime.broadcast`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import policy
-from mentorhub.chat import events
+from mentorhub import policy, realtime
 from mentorhub.chat import services as chat
 from mentorhub.chat.forms import ReasonForm
 from mentorhub.chat.models import Message, MessageReport
-from mentorhub.extensions import db, socketio
+from mentorhub.extensions import db
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms.models import Room
 
@@ -60,8 +59,7 @@ def _json_error(code: str, message: str):
 
 def _hidden_broadcast(message: Message) -> None:
     update = {"room_id": message.room_id, "id": message.id, "seq": message.seq}
-    db.session.commit()
-    socketio.emit("message_hidden", update, to=events.channel(update["room_id"]))
+    realtime.broadcast("message_hidden", update, message.room_id)
 
 
 @bp.post("/messages/<int:message_id>/report")

@@ -41,6 +41,8 @@ def subject_label(subject_type: str, subject_id: int | None) -> str:
 def action_label(action: str) -> str:
     labels = {
         "session.login": _("Signed in"),
+        "session.logout": _("Signed out"),
+        "session.end_all": _("Signed out on every device"),
         "password.reset_requested": _("Asked for a new password"),
         "password.reset": _("Chose a new password"),
         "invitation.create": _("Invited"),
@@ -99,6 +101,7 @@ def action_label(action: str) -> str:
         "attempt_image.read": _("Opened an image in an attempt"),
         "message.report": _("Reported a message"),
         "message.hide": _("Hid a message"),
+        "message.report_dismiss": _("Dismissed a report of a message"),
         "problem.post": _("Posted a problem"),
         "problem_post.read": _("Read a posted problem (observer)"),
         "attempts.read": _("Read a pupil's attempts"),

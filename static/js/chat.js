@@ -319,6 +319,15 @@ socket.on("rejoin", (data) => {
 socket.on("connect_error", () => {
   if (!socket.active) showSignedOut();
 });
+// Unmatched, removed from the room or from the pupil's team: the server has already taken this
+// socket out of the room's channel on every worker; stop sending and say why.
+socket.on("access_ended", (data) => {
+  if (data.room_id !== roomId) return;
+  signedOut = true;
+  joined = false;
+  statusBox.textContent = "";
+  alertBox.textContent = t.tAccessEnded;
+});
 socket.on("session_ended", () => {
   showSignedOut();
   socket.disconnect();

@@ -383,6 +383,18 @@ def upcoming_for(user: User, now: datetime | None = None, limit: int = 50) -> li
     return _not_ended(query, now or utcnow())
 
 
+def past_for(user: User, now: datetime | None = None, limit: int = 20) -> list[Meeting]:
+    """The person's latest meetings that have started, newest first (the mentor takes
+    attendance from here once a meeting is over)."""
+    query = (
+        sa.select(Meeting)
+        .where(policy.meetings_visible_to(user), Meeting.starts_at <= (now or utcnow()))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
 def upcoming_in_room(room: Room, now: datetime | None = None, limit: int = 10) -> list[Meeting]:
     """The room's coming meetings for its page, soonest first."""
     query = (

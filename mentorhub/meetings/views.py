@@ -86,6 +86,7 @@ def index():
     return render_template(
         "meetings/index.html",
         meetings=services.upcoming_for(current_user),
+        past_meetings=services.past_for(current_user),
         feed_url=_feed_url(),
         confirm=ConfirmForm(),
     )

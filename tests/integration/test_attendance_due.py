@@ -99,3 +99,19 @@ def test_a_meeting_that_has_taken_place_offers_no_cancel(app, room):
     mentor = client_for(app, room["mentor"])
     assert "Ställ in" not in mentor.get(f"/meetings/{ids[0]}").get_data(as_text=True)
     assert "Ställ in" in mentor.get(f"/meetings/{ids[1]}").get_data(as_text=True)
+
+
+def test_the_meetings_page_lists_past_meetings_with_the_attendance_still_to_take(app, room):
+    # given a meeting that has taken place without attendance, and one still to come
+    ids = weekly(app, room, weeks=2)
+    move_to_past(app, ids[0], minutes_ago=120)
+    # when the mentor opens "Möten"
+    page = client_for(app, room["mentor"]).get("/meetings/").get_data(as_text=True)
+    # then the past one is under "Tidigare möten", linking to its attendance and marked
+    past = page.split('id="past-meetings-h"')[1].split("</section>")[0]
+    assert f'href="/meetings/{ids[0]}#attendance"' in past and "Att ta närvaro på" in past
+    assert f"/meetings/{ids[1]}" not in past
+    # and the pupil sees it listed too, without the mentor's mark
+    pupil = client_for(app, room["alva"]).get("/meetings/").get_data(as_text=True)
+    assert f"/meetings/{ids[0]}" in pupil.split('id="past-meetings-h"')[1]
+    assert "Att ta närvaro på" not in pupil

@@ -194,10 +194,12 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
 
 
 def open_invitations() -> list[Invitation]:
+    """Invitations still waiting, leaving out those whose person already has an account."""
+    has_account = sa.exists(sa.select(User.id).where(User.email == Invitation.email))
     return list(
         db.session.scalars(
             sa.select(Invitation)
-            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), ~has_account)
             .order_by(Invitation.created_at.desc())
         )
     )

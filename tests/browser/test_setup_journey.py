@@ -218,6 +218,10 @@ def deactivate_staff_member(page, t, say, locale: str, name: str) -> None:
     expect_page(page, t, "Staff")
     button = re.compile(rf"^{re.escape(say('Deactivate', locale))}\s+{re.escape(name)}$")
     activate(page, page.get_by_role("button", name=button))
+    # a confirmation step says what will happen before anything does
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Deactivate %(name)s?", name=name))
+    assert_accessible(page)
+    activate(page, page.get_by_role("button", name=t("Yes, deactivate")))
     expect(page).to_have_url(path_is("/programme/staff"))
     expect(page.get_by_role("status")).to_have_text(
         t("%(name)s has been deactivated and can no longer sign in.", name=name)

@@ -157,3 +157,20 @@ def test_invitation_and_acceptance_are_in_the_audit_log(client, coordinator, log
 def test_there_is_no_self_registration(client):
     assert client.get("/register").status_code == 404
     assert client.get("/signup").status_code == 404
+
+
+def test_open_invitations_leave_out_people_who_already_have_an_account(ctx, coordinator):
+    # given two open invitations, one to an address that has an account by another road
+    services.invite(
+        coordinator, email="ny@example.se", name="", roles=[Role.MENTOR], school_id=None
+    )
+    services.invite(
+        coordinator, email="har@example.se", name="", roles=[Role.MENTOR], school_id=None
+    )
+    services.create_user(
+        email="har@example.se", name="Har Konto", password="ett-langt-losenord", roles=[Role.MENTOR]
+    )
+    # when the staff page lists what is still waiting
+    waiting = [i.email for i in services.open_invitations()]
+    # then only the person without an account is listed
+    assert waiting == ["ny@example.se"]

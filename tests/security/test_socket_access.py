@@ -14,6 +14,7 @@ from mentorhub.chat.models import Message
 from mentorhub.extensions import db, socketio
 from mentorhub.rooms.models import RoomMember
 from mentorhub.timeutil import utcnow
+from tests.conftest import CONFIRMED
 
 CALLERS = ["outsider", "removed", "deactivated", "member", "mentor", "linked_staff"]
 OK, REFUSED = True, False
@@ -334,7 +335,7 @@ def test_removing_someone_from_the_pupils_team_ends_their_socket_in_her_rooms(
     client = login_as(coordinator)
     response = client.post(
         f"/pupils/{room['alva'].id}/team/remove",
-        data={"member": f"{room['home_teacher'].id}:home_teacher"},
+        data={"member": f"{room['home_teacher'].id}:home_teacher", **CONFIRMED},
     )
     assert response.status_code == 302
     # then her open socket hears nothing more and can no longer join
@@ -357,7 +358,7 @@ def test_unmatching_ends_the_pupils_membership_at_once_and_keeps_her_history(
         match_id = db.session.scalar(sa.select(Match.id).where(Match.pupil_id == room["noah"].id))
     # when the coordinator removes his match
     client = login_as(coordinator)
-    assert client.post(f"/matching/{match_id}/remove").status_code == 302
+    assert client.post(f"/matching/{match_id}/remove", data=CONFIRMED).status_code == 302
     # then his membership ended, his socket hears nothing, and he can neither join nor send
     with app.app_context():
         member = db.session.get(RoomMember, (room["id"], room["noah"].id))

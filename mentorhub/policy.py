@@ -521,6 +521,16 @@ def can_view_pupil_page(user: Any, pupil_id: int) -> bool:
     return cares_for(user, pupil_id)
 
 
+def can_read_left_room(user: Any, pupil_id: int, member: Any) -> bool:
+    """The conversation of a room the pupil has left (unmatched, removed), up to when they
+    left it: for the staff around the pupil now, so ending a match never hides the pupil's
+    history from their team. Nothing written after the pupil left (other pupils' later
+    messages) is theirs to read."""
+    return (
+        cares_for(user, pupil_id) and member.user_id == pupil_id and member.removed_at is not None
+    )
+
+
 def can_acknowledge_flag(user: Any, pupil_id: int) -> bool:
     return cares_for(user, pupil_id)
 

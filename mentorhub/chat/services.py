@@ -228,6 +228,38 @@ def history(
     return page[::-1]
 
 
+def rooms_left_by(pupil_id: int) -> list[tuple[Room, RoomMember]]:
+    """The rooms the pupil has left (unmatched or removed), latest first, with the
+    membership row that says when: one query."""
+    return [
+        (room, member)
+        for member, room in db.session.execute(
+            sa.select(RoomMember, Room)
+            .join(Room, Room.id == RoomMember.room_id)
+            .where(RoomMember.user_id == pupil_id, RoomMember.removed_at.is_not(None))
+            .order_by(RoomMember.removed_at.desc())
+        ).all()
+    ]
+
+
+def history_until_left(
+    reader: User, pupil: User, room: Room, member: RoomMember, limit: int = 200
+) -> list[Message]:
+    """The room's conversation as it stood when the pupil left it, for the staff around the
+    pupil: what they could read while the pupil was a member, and nothing written since.
+    Audited as a view of the pupil's record."""
+    if not policy.can_read_left_room(reader, pupil.id, member):
+        raise ChatError("forbidden", _l("You do not have access to this room."))
+    audit.record(reader, "room.history_read", room, person=pupil)
+    page = db.session.scalars(
+        sa.select(Message)
+        .where(Message.room_id == room.id, Message.created_at <= member.removed_at)
+        .order_by(Message.seq.desc())
+        .limit(limit)
+    ).unique()
+    return list(page)[::-1]
+
+
 def _mark_read(user: User, room: Room, seq: int) -> None:
     """Move the reader's position forward (never back): pupils on their membership row, the
     mentor on a ReadPosition row made the first time."""

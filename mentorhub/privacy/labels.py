@@ -97,6 +97,7 @@ def action_label(action: str) -> str:
         "room.remove_member": _("Removed someone from a room"),
         "room.archive": _("Archived a room"),
         "room.read": _("Read a room (observer)"),
+        "room.history_read": _("Read a room the pupil has left"),
         "chat_image.read": _("Opened an image in a room (observer)"),
         "attempt_image.read": _("Opened an image in an attempt"),
         "message.report": _("Reported a message"),

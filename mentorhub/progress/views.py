@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
+from mentorhub.chat import services as chat
 from mentorhub.concerns.labels import category_label
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -100,6 +101,7 @@ def _pupil_page(pupil: User, submitted: AcknowledgeForm | None = None):
         flags=flags,
         ack_forms=_ack_forms(flags, submitted, pupil),
         concerns=review.concerns_for(current_user, pupil.id),
+        left_rooms=chat.rooms_left_by(pupil.id),
         activity=charts.activity_chart(detail.weeks),
         levels_chart=charts.level_chart(detail.level_history, now),
         chart_colours=charts.COLOURS,
@@ -109,6 +111,21 @@ def _pupil_page(pupil: User, submitted: AcknowledgeForm | None = None):
 @bp.get("/pupils/<int:pupil_id>")
 def pupil_page(pupil_id: int):
     return _pupil_page(_pupil(pupil_id))
+
+
+@bp.get("/pupils/<int:pupil_id>/rooms/<int:room_id>")
+def left_room(pupil_id: int, room_id: int):
+    """A room the pupil has left, read as it stood when they left it (the team's history)."""
+    pupil = _pupil(pupil_id)
+    left = {room.id: (room, member) for room, member in chat.rooms_left_by(pupil.id)}
+    if room_id not in left:
+        abort(404)
+    room, member = left[room_id]
+    policy.authorize(policy.can_read_left_room(current_user, pupil.id, member))
+    messages = chat.history_until_left(current_user, pupil, room, member)
+    return render_template(
+        "progress/left_room.html", pupil=pupil, room=room, member=member, messages=messages
+    )
 
 
 @bp.post("/pupils/<int:pupil_id>/flags")

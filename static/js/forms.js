@@ -42,3 +42,11 @@ function watch(field) {
 }
 
 document.querySelectorAll("[data-counter]").forEach(watch);
+
+// The app's own file picker (templates/macros/forms.html): show the chosen file's name.
+for (const input of document.querySelectorAll("input.file-input[data-file-name]")) {
+  const name = document.getElementById(input.dataset.fileName);
+  input.addEventListener("change", () => {
+    name.textContent = input.files[0]?.name || name.dataset.none;
+  });
+}

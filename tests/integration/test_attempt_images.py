@@ -45,6 +45,10 @@ def test_an_attempt_with_a_png_is_stored_re_encoded_and_shown_to_pupil_and_mento
     alva = client_for(app, room["alva"])
     form_page = alva.get(f"/problems/posts/{post_id}").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in form_page and 'type="file"' in form_page
+    # the picker is the app's own, in Swedish, tied to the input (not the browser's "Choose File")
+    assert '<label for="image" class="button button-secondary file-button">Välj bild</label>' in (
+        form_page
+    )
     assert _submit(alva, post_id, _png_with_exif()).status_code == 302
 
     [attempt] = get(app, Attempt)

@@ -13,6 +13,8 @@ ROWS: dict[tuple[str, str], dict[str, int]] = {
     ("/progress/review", "GET"): only({"mentor": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
     ("/progress/pupils/<int:pupil_id>", "GET"): only({}),
     ("/progress/pupils/<int:pupil_id>/print", "GET"): only({}),
+    # a room the pupil has left: the staff around the pupil only (and only a room they left)
+    ("/progress/pupils/<int:pupil_id>/rooms/<int:room_id>", "GET"): only({}),
     ("/progress/pupils/<int:pupil_id>/flags", "POST"): only({}),
     ("/progress/mine", "GET"): only({"pupil": 200}),
     # the pupil's team (who follows the pupil) is kept by the coordinators

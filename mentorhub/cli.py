@@ -39,6 +39,10 @@ def demo_logins() -> None:
     for role, local in demo.DEMO_LOGINS:
         click.echo(f"  {role.value:<18} {demo.email_for(local)}")
     click.echo(f"  {'pupil':<18} {demo.DEMO_PUPIL_EMAIL}")
+    click.echo(
+        f"  {'mentor':<18} {demo.email_for(demo.DEMO_PUPIL_MENTOR)}"
+        "  (the pupil's mentor: they share a room)"
+    )
 
 
 @group.command("create-coordinator")

@@ -81,6 +81,8 @@ DEMO_LOGINS = [
 
 
 DEMO_PUPIL_EMAIL = "alva.lindgren@elev.ekbacka.example.se"
+# Alva's knowledge mentor: the two share a task room, so chat can be tried from both sides.
+DEMO_PUPIL_MENTOR = "ahmed.hassan"
 
 
 def load_pupils(today: date) -> int:

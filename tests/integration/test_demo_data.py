@@ -165,6 +165,8 @@ def test_the_readme_names_a_pupil_and_a_mentor_who_share_a_room(app, loaded_with
         r"Alva's knowledge mentor[^|]*\| ([\w.]+@ekbacka\.example\.se)", readme
     )
     assert demo.DEMO_PUPIL_EMAIL in readme
+    # and `make run` prints the same pair
+    assert mentor_email == demo.email_for(demo.DEMO_PUPIL_MENTOR)
     with app.app_context():
         mentor = db.session.scalars(sa.select(User).where(User.email == mentor_email)).one()
         alva = db.session.scalars(sa.select(User).where(User.email == demo.DEMO_PUPIL_EMAIL)).one()

@@ -62,55 +62,50 @@ def _hidden_broadcast(message: Message) -> None:
     realtime.broadcast("message_hidden", update, message.room_id)
 
 
-@bp.post("/messages/<int:message_id>/report")
-def report(message_id: int):
-    message, room = _message(message_id)
-    _refuse(policy.can_report_message(current_user, room, message))
-    form = ReasonForm()
+def _answer_with_reason(room: Room, act, done: str):
+    """Run `act(reason)` on the room page's reason form; answer the fetch call in JSON, or a
+    plain form post with a flash and back to the room. A refusal stores nothing."""
     back = redirect(url_for("rooms.show", room_id=room.id))
+    form = ReasonForm()
     if not form.validate_on_submit():
         if _wants_json():
             return _json_error("bad_request", _("The form has expired. Reload the page."))
         abort(400)
     try:
-        chat.report(current_user, message, form.reason.data)
+        act(form.reason.data)
     except chat.ChatError as error:
         if _wants_json():
             return _json_error(error.code, str(error.message))
         db.session.rollback()
         flash(str(error.message), "error")
         return back
-    thanks = _("Thank you. The mentor has been told and will look at the message.")
     if _wants_json():
-        return {"ok": True, "message": thanks}
-    flash(thanks, "success")
+        return {"ok": True, "message": done}
+    flash(done, "success")
     return back
+
+
+@bp.post("/messages/<int:message_id>/report")
+def report(message_id: int):
+    message, room = _message(message_id)
+    _refuse(policy.can_report_message(current_user, room, message))
+    return _answer_with_reason(
+        room,
+        lambda reason: chat.report(current_user, message, reason),
+        _("Thank you. The mentor has been told and will look at the message."),
+    )
 
 
 @bp.post("/messages/<int:message_id>/hide")
 def hide(message_id: int):
     message, room = _message(message_id)
     _refuse(policy.can_moderate(current_user, room))
-    form = ReasonForm()
-    back = redirect(url_for("rooms.show", room_id=room.id))
-    if not form.validate_on_submit():
-        if _wants_json():
-            return _json_error("bad_request", _("The form has expired. Reload the page."))
-        abort(400)
-    try:
-        chat.hide(current_user, message, form.reason.data)
-    except chat.ChatError as error:
-        if _wants_json():
-            return _json_error(error.code, str(error.message))
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return back
-    _hidden_broadcast(message)
-    done = _("The message is hidden.")
-    if _wants_json():
-        return {"ok": True, "message": done}
-    flash(done, "success")
-    return back
+
+    def hide_and_tell(reason: str) -> None:
+        chat.hide(current_user, message, reason)
+        _hidden_broadcast(message)
+
+    return _answer_with_reason(room, hide_and_tell, _("The message is hidden."))
 
 
 def _reports_page(room: Room, *, failed: int | None = None, form: ReasonForm | None = None):

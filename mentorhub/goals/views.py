@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import audit, policy
+from mentorhub import audit, policy, web
 from mentorhub.accounts.models import User
-from mentorhub.errors import DomainError, show_on_form
 from mentorhub.extensions import db
 from mentorhub.goals import services, starters
 from mentorhub.goals.forms import BuildUpForm, CheckInForm, CommentForm, GoalForm, StatusForm
@@ -19,13 +18,7 @@ from mentorhub.goals.labels import rating_label, status_label
 from mentorhub.goals.models import Goal
 from mentorhub.redirects import local_path
 
-bp = Blueprint("goals", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
+bp = web.blueprint("goals", __name__)
 
 
 def _goal(goal_id: int) -> Goal:
@@ -34,7 +27,10 @@ def _goal(goal_id: int) -> Goal:
     return goal
 
 
-def _pupil(pupil_id: int) -> User:
+def _pupil(pupil_id: int, allowed) -> User:
+    """Access is decided on the id before anything is loaded, so an outsider gets 403 for every
+    id alike and cannot tell which pupils exist."""
+    policy.authorize(allowed(current_user, pupil_id))
     return db.get_or_404(User, pupil_id)
 
 
@@ -58,10 +54,9 @@ def _last_ratings(goals: list[Goal]) -> dict[int, object]:
 
 @bp.get("/pupils/<int:pupil_id>")
 def pupil(pupil_id: int):
-    pupil = _pupil(pupil_id)
-    if current_user.id == pupil.id:
+    if current_user.id == pupil_id:
         return redirect(url_for("goals.mine"))
-    policy.authorize(policy.cares_for(current_user, pupil.id))
+    pupil = _pupil(pupil_id, policy.cares_for)
     audit.record(current_user, "goals.view", pupil, person=pupil)
     goals = services.goals_for_pupils([pupil.id])[pupil.id]
     return _pupil_page(pupil, goals, BuildUpForm(formdata=None))
@@ -96,25 +91,22 @@ def mine():
 
 @bp.post("/pupils/<int:pupil_id>/build-up")
 def build_up(pupil_id: int):
-    pupil = _pupil(pupil_id)
-    policy.authorize(policy.can_write_build_up(current_user, pupil.id))
+    pupil = _pupil(pupil_id, policy.can_write_build_up)
     form = BuildUpForm()
-    if form.validate_on_submit():
-        try:
-            services.write_build_up(current_user, pupil, form.body.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("What to build up next has been saved."), "success")
-            return redirect(url_for("goals.pupil", pupil_id=pupil.id, _anchor="build-up"))
-    goals = services.goals_for_pupils([pupil.id])[pupil.id]
-    return _pupil_page(pupil, goals, form)
+    return web.handle_form(
+        form,
+        lambda: services.write_build_up(current_user, pupil, form.body.data),
+        done=lambda _result: web.done(
+            _("What to build up next has been saved."),
+            url_for("goals.pupil", pupil_id=pupil.id, _anchor="build-up"),
+        ),
+        page=lambda: _pupil_page(pupil, services.goals_for_pupils([pupil.id])[pupil.id], form),
+    )
 
 
 @bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
 def new(pupil_id: int):
-    pupil = _pupil(pupil_id)
-    policy.authorize(policy.can_create_goal(current_user, pupil.id))
+    pupil = _pupil(pupil_id, policy.can_create_goal)
     form = GoalForm()
     chosen = starters.starter(request.args.get("template") or form.template.data)
     if not form.is_submitted() and chosen:
@@ -124,23 +116,22 @@ def new(pupil_id: int):
         form.why.data = str(chosen.why)
         form.steps.data = str(chosen.steps)
         form.evidence.data = str(chosen.evidence)
-    if form.validate_on_submit():
-        try:
-            goal = services.create_goal(
-                current_user, pupil, _data(form), template=chosen.key if chosen else ""
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The goal has been saved."), "success")
-            return redirect(url_for("goals.show", goal_id=goal.id))
-    return render_template(
-        "goals/form.html",
-        form=form,
-        pupil=pupil,
-        goal=None,
-        starters=starters.STARTERS,
-        chosen=chosen,
+    return web.handle_form(
+        form,
+        lambda: services.create_goal(
+            current_user, pupil, _data(form), template=chosen.key if chosen else ""
+        ),
+        done=lambda goal: web.done(
+            _("The goal has been saved."), url_for("goals.show", goal_id=goal.id)
+        ),
+        page=lambda: render_template(
+            "goals/form.html",
+            form=form,
+            pupil=pupil,
+            goal=None,
+            starters=starters.STARTERS,
+            chosen=chosen,
+        ),
     )
 
 
@@ -180,19 +171,18 @@ def edit(goal_id: int):
     goal = _goal(goal_id)
     policy.authorize(policy.can_edit_goal(current_user, goal))
     form = GoalForm(obj=goal)
-    if form.validate_on_submit():
-        try:
-            changes = services.update_goal(current_user, goal, _data(form))
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            if changes:
-                flash(_("The changes have been saved."), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(url_for("goals.show", goal_id=goal.id))
-    return render_template(
-        "goals/form.html", form=form, pupil=goal.pupil, goal=goal, starters=(), chosen=None
+    back = url_for("goals.show", goal_id=goal.id)
+    return web.handle_form(
+        form,
+        lambda: services.update_goal(current_user, goal, _data(form)),
+        done=lambda changes: (
+            web.done(_("The changes have been saved."), back)
+            if changes
+            else web.done(_("Nothing was changed."), back, "info")
+        ),
+        page=lambda: render_template(
+            "goals/form.html", form=form, pupil=goal.pupil, goal=goal, starters=(), chosen=None
+        ),
     )
 
 
@@ -201,15 +191,15 @@ def add_comment(goal_id: int):
     goal = _goal(goal_id)
     policy.authorize(policy.can_comment_on_goal(current_user, goal))
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.comment(current_user, goal, form.body.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("Your comment has been added."), "success")
-            return redirect(url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
-    return _goal_page(goal, comment_form=form)
+    return web.handle_form(
+        form,
+        lambda: services.comment(current_user, goal, form.body.data),
+        done=lambda _result: web.done(
+            _("Your comment has been added."),
+            url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
+        ),
+        page=lambda: _goal_page(goal, comment_form=form),
+    )
 
 
 @bp.post("/<int:goal_id>/checkins")
@@ -217,17 +207,17 @@ def check_in(goal_id: int):
     goal = _goal(goal_id)
     policy.authorize(policy.can_check_in(current_user, goal))
     form = CheckInForm()
-    if form.validate_on_submit():
-        try:
-            services.check_in(current_user, goal, form.rating.data, form.comment.data or "")
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("Thank you! Your check-in has been saved."), "success")
-            back = local_path(form.next.data)
-            return redirect(back or url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
     # Refused: the goal page shows the form with the message and the comment kept.
-    return _goal_page(goal, checkin_form=form)
+    return web.handle_form(
+        form,
+        lambda: services.check_in(current_user, goal, form.rating.data, form.comment.data or ""),
+        done=lambda _result: web.done(
+            _("Thank you! Your check-in has been saved."),
+            local_path(form.next.data)
+            or url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
+        ),
+        page=lambda: _goal_page(goal, checkin_form=form),
+    )
 
 
 @bp.post("/<int:goal_id>/status")
@@ -235,15 +225,15 @@ def change_status(goal_id: int):
     goal = _goal(goal_id)
     policy.authorize(policy.can_edit_goal(current_user, goal))
     form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            services.change_status(current_user, goal, form.to.data or "", form.note.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The goal is now: %(status)s.", status=status_label(goal.status)), "success")
-            return redirect(url_for("goals.show", goal_id=goal.id, _anchor="timeline"))
-    return _goal_page(goal, status_form=form)
+    return web.handle_form(
+        form,
+        lambda: services.change_status(current_user, goal, form.to.data or "", form.note.data),
+        done=lambda _result: web.done(
+            _("The goal is now: %(status)s.", status=status_label(goal.status)),
+            url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
+        ),
+        page=lambda: _goal_page(goal, status_form=form),
+    )
 
 
 # --- words for the templates (globals, so imported macros such as the chart can use them) ------

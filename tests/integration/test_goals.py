@@ -119,6 +119,21 @@ def test_only_the_pupil_and_their_care_team_reach_a_goal(app, care_team, who, ac
         assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    "path", ["/goals/pupils/{id}", "/goals/pupils/{id}/new", "/goals/pupils/{id}/build-up"]
+)
+def test_an_outsider_cannot_tell_an_existing_pupil_from_a_missing_one(app, care_team, path):
+    # given a mentor who is not in Alva's care team, and an id nobody has
+    outsider = client_for(app, care_team["other_mentor"])
+    missing = care_team["alva"].id + 10_000
+    method = outsider.post if path.endswith("build-up") else outsider.get
+    # when they ask for Alva's goal pages and for the missing pupil's
+    existing = method(path.format(id=care_team["alva"].id))
+    absent = method(path.format(id=missing))
+    # then both are refused the same way, before anything is loaded
+    assert existing.status_code == absent.status_code == 403
+
+
 def test_the_pupil_is_sent_from_the_staff_list_to_her_own_goals(app, care_team):
     response = client_for(app, care_team["alva"]).get(f"/goals/pupils/{care_team['alva'].id}")
     assert response.status_code == 302
@@ -193,7 +208,7 @@ def test_a_goal_without_title_or_with_a_past_date_is_refused_and_nothing_stored(
         f"/goals/pupils/{care_team['alva'].id}/new", data={**GOAL, **changes}
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'aria-invalid="true"' in html
     assert "Gymnasiet kräver mer planering." in html  # the other input is kept
     assert rows(app, Goal) == [] and rows(app, Notification) == []
@@ -268,7 +283,7 @@ def test_an_edit_with_an_empty_title_changes_nothing(app, care_team):
     response = client_for(app, care_team["mentor"]).post(
         f"/goals/{goal_id}/edit", data={**GOAL, "title": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     [goal] = rows(app, Goal)
     assert goal.title == "Planera veckan"
     assert rows(app, GoalEvent, GoalEvent.kind == "edited") == []
@@ -298,7 +313,7 @@ def test_an_empty_comment_is_refused_visibly(app, care_team, say):
     response = client_for(app, care_team["mentor"]).post(
         f"/goals/{goal_id}/comments", data={"body": "  "}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert say("Write a comment before sending.") in response.get_data(as_text=True)
     assert rows(app, GoalEvent, GoalEvent.kind == "comment") == []
     assert rows(app, Notification) == []
@@ -327,7 +342,7 @@ def test_a_rating_outside_1_to_4_is_refused_and_nothing_stored(app, care_team, r
         f"/goals/{goal_id}/checkins", data={"rating": rating, "comment": "Mitt svar"}
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert say("Choose how it is going, from 1 to 4.") in html
     assert "Mitt svar" in html  # the comment is kept
     assert rows(app, CheckIn) == []
@@ -412,7 +427,7 @@ def test_reaching_a_goal_needs_a_note_and_everyone_hears_of_it(app, care_team):
     client = client_for(app, mentor)
     assert (
         client.post(f"/goals/{goal_id}/status", data={"to": "reached", "note": ""}).status_code
-        == 200
+        == 422
     )
     assert rows(app, Goal)[0].status == "active"
     response = client.post(f"/goals/{goal_id}/status", data={"to": "reached", "note": "Klart!"})
@@ -435,7 +450,7 @@ def test_an_illegal_state_change_is_refused_visibly(app, care_team, current, to,
     response = client_for(app, care_team["home_teacher"]).post(
         f"/goals/{goal_id}/status", data={"to": to, "note": "Försök"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert say("The goal cannot be moved to that state from its current one.") in (
         response.get_data(as_text=True)
     )
@@ -480,7 +495,7 @@ def test_an_empty_build_up_summary_is_refused(app, care_team, say):
     response = client_for(app, care_team["mentor"]).post(
         f"/goals/pupils/{care_team['alva'].id}/build-up", data={"body": " "}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert say("Write what the pupil should build up next.") in response.get_data(as_text=True)
     assert rows(app, BuildUpSummary) == []
 

@@ -160,13 +160,18 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from mentorhub import after_commit, policy
+    from mentorhub import after_commit, audit, policy, web
 
     @app.after_request
     def commit_and_secure(response):
         # One commit per request, here: a refused or failed request stores nothing, and what
         # the request queued for after its commit (broadcasts, cut-offs, mail) runs only then.
         if response.status_code < 400:
+            after_commit.commit()
+        elif response.status_code == web.REFUSED and g.get("audit_reads"):
+            # A refused form shows its page again: its writes go, the reads of the page stay.
+            after_commit.rollback()
+            audit.keep_reads()
             after_commit.commit()
         else:
             after_commit.rollback()

@@ -2,6 +2,11 @@
 
 `record` adds the entry to the current session without committing, so it is stored in the same
 transaction as the work it describes, and vanishes with it if that work is rolled back.
+
+One exception: a read. Someone who was shown a pupil's record has seen it even when the form on
+that page was then refused (422) and the request's writes are rolled back. So the entries for
+reads (actions named `*.view`, `*.read`, `*.print`, `*.export`, ...) are also kept on `g` for the
+request, and `keep_reads()` stores them again after such a rollback.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentorhub.extensions import db
@@ -55,7 +61,8 @@ def record(
     if person is None and isinstance(subject, User):
         person = subject
     db.session.flush()  # gives a new subject its id
-    entry = AuditEntry(
+    fields = dict(
+        created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
         subject_type=type(subject).__name__,
@@ -63,8 +70,30 @@ def record(
         person_id=getattr(person, "id", None),
         details={k: v for k, v in details.items() if v is not None},
     )
+    entry = AuditEntry(**fields)
     db.session.add(entry)
+    if is_read(action) and has_app_context():
+        g.setdefault("audit_reads", []).append(fields)
     return entry
+
+
+READ_SUFFIXES = (".view", ".read", ".history_read", ".print", ".export")
+
+
+def is_read(action: str) -> bool:
+    """Whether `action` records that someone was shown data (not that they changed it)."""
+    return action.endswith(READ_SUFFIXES)
+
+
+def keep_reads() -> None:
+    """After the request's work was rolled back, add again the read entries it recorded (each
+    once), so that the commit that follows stores only those."""
+    seen: set[tuple] = set()
+    for fields in g.pop("audit_reads", []):
+        key = tuple(fields[name] for name in ("actor_id", "action", "subject_type", "subject_id"))
+        if key not in seen:
+            seen.add(key)
+            db.session.add(AuditEntry(**{**fields, "details": dict(fields["details"])}))
 
 
 def entries_query(person_id: int | None = None, actor_id: int | None = None) -> sa.Select:

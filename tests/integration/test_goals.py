@@ -517,6 +517,19 @@ def test_staff_views_are_audited_and_the_pupils_own_are_not(app, care_team):
     ]
 
 
+def test_a_refused_comment_stores_only_that_the_goal_was_shown(app, care_team):
+    # given a goal, and its page shown again to the home teacher after a refused comment
+    alva, teacher = care_team["alva"], care_team["home_teacher"]
+    goal_id = make_goal(app, alva, care_team["mentor"])
+    # when
+    response = client_for(app, teacher).post(f"/goals/{goal_id}/comments", data={"body": " "})
+    # then the comment is refused and not stored, but the read of Alva's goal is logged once
+    assert response.status_code == 422
+    assert rows(app, GoalEvent, GoalEvent.kind == "comment") == []
+    entries = rows(app, AuditEntry, AuditEntry.person_id == alva.id)
+    assert [(e.action, e.actor_id) for e in entries] == [("goal.view", teacher.id)]
+
+
 def test_goals_and_check_ins_load_in_bulk(app, care_team, count_queries):
     alva, noah, mentor = care_team["alva"], care_team["noah"], care_team["mentor"]
     active = make_goal(app, alva, mentor, title="Aktivt")

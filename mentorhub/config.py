@@ -100,4 +100,6 @@ def load(instance: Path = INSTANCE) -> dict:
         "WARN_CHECKIN_DAYS": int(os.environ.get("WARN_CHECKIN_DAYS", "14")),
         "WARN_FALLING_RATINGS": int(os.environ.get("WARN_FALLING_RATINGS", "3")),
         "WARN_LEVEL_DOWNS": int(os.environ.get("WARN_LEVEL_DOWNS", "2")),
+        # Programme reports: a count from 1 up to this (not included) shows as "<5".
+        "REPORT_THRESHOLD": int(os.environ.get("REPORT_THRESHOLD", "5")),
     }

@@ -43,6 +43,7 @@ class SuppressedTable:
     values: tuple[tuple[int, ...], ...]
     shown: tuple[tuple[Shown, ...], ...]
     threshold: int
+    row_totals: bool = True
 
     @property
     def rows(self) -> int:
@@ -68,15 +69,23 @@ class SuppressedTable:
         return None
 
 
-def suppress(counts: list[list[int]], threshold: int = 5) -> SuppressedTable:
+def suppress(
+    counts: list[list[int]], threshold: int = 5, *, row_totals: bool = True
+) -> SuppressedTable:
     """The table of `counts` (rows of non-negative integers, all of one length) with margins,
-    small numbers hidden and enough others hidden that none can be computed back."""
+    small numbers hidden and enough others hidden that none can be computed back.
+
+    Without `row_totals` (columns that nest, such as nominated / approved / matched, have no
+    meaningful row sum) the last column is not shown and takes no part in the sums."""
     if threshold < 1:
         raise ValueError("the threshold must be at least 1")
     grid = _with_margins(counts)
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    equations = _shown_sums(rows, columns, row_totals)
+    if not row_totals:
+        grid = [[*row[:columns], 0] for row in grid]  # not shown: nothing to protect
     hidden = {pos for pos, value in _entries(grid) if 0 < value < threshold}
     small = set(hidden)
-    equations = _equations(len(grid) - 1, len(grid[0]) - 1)
     while True:
         recoverable = _recoverable(hidden, equations, grid)
         if not recoverable:
@@ -90,7 +99,10 @@ def suppress(counts: list[list[int]], threshold: int = 5) -> SuppressedTable:
         for r in range(len(grid))
     )
     return SuppressedTable(
-        values=tuple(tuple(row) for row in grid), shown=shown, threshold=threshold
+        values=tuple(tuple(row) for row in grid),
+        shown=shown,
+        threshold=threshold,
+        row_totals=row_totals,
     )
 
 
@@ -104,7 +116,7 @@ def recoverable_positions(table: SuppressedTable) -> set[Position]:
         if how is not Shown.VALUE
     }
     grid = [list(row) for row in table.values]
-    return set(_recoverable(hidden, _equations(table.rows, table.columns), grid))
+    return set(_recoverable(hidden, _shown_sums(table.rows, table.columns, table.row_totals), grid))
 
 
 def _with_margins(counts: list[list[int]]) -> list[list[int]]:
@@ -131,6 +143,13 @@ def _equations(rows: int, columns: int) -> list[list[Position]]:
     equations = [[*((r, c) for c in range(columns)), (r, columns)] for r in range(rows + 1)]
     equations += [[*((r, c) for r in range(rows)), (rows, c)] for c in range(columns + 1)]
     return equations
+
+
+def _shown_sums(rows: int, columns: int, row_totals: bool) -> list[list[Position]]:
+    equations = _equations(rows, columns)
+    if row_totals:
+        return equations
+    return [equation for equation in equations if all(c != columns for _, c in equation)]
 
 
 def _recoverable(

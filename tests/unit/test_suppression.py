@@ -78,6 +78,17 @@ def test_hiding_only_the_small_numbers_would_give_them_back():
     assert recoverable_positions(naive) == {(0, 0)}
 
 
+def peel_columns(table) -> dict:
+    """The pencil reader for a table without row totals: a column with one number missing."""
+    found = {}
+    for c in range(table.columns):
+        column = [(r, c) for r in range(table.rows + 1)]
+        missing = [pos for pos in column if table.visible(*pos) is None]
+        if len(missing) == 1:
+            found[missing[0]] = table.values[missing[0][0]][c]
+    return found
+
+
 @settings(max_examples=300, deadline=None)
 @given(counts, thresholds)
 def test_a_reader_with_a_pencil_finds_no_hidden_number(rows, threshold):
@@ -89,6 +100,14 @@ def test_a_reader_with_a_pencil_finds_no_hidden_number(rows, threshold):
 def test_tables_of_small_numbers_give_none_back_either(rows, threshold):
     table = suppress(rows, threshold)
     assert recoverable_positions(table) == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(counts, thresholds)
+def test_columns_without_a_row_total_give_none_back_either(rows, threshold):
+    table = suppress(rows, threshold, row_totals=False)
+    assert recoverable_positions(table) == set()
+    assert peel_columns(table) == {}
 
 
 @settings(max_examples=200, deadline=None)

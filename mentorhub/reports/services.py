@@ -1,0 +1,500 @@
+"""The coordinator's programme report: whom the programme reaches and what happens in it.
+
+Every figure is a count of pupils or of their records, computed in the database with one
+aggregate query per table (none per pupil, whatever the region's size), then passed through
+`suppression` so that no cell lets a reader single a pupil out. Free text (concerns, notes,
+messages) never enters a report: only counts.
+
+A period is a term, or a school year (the autumn term with the spring term after it). The
+report reads the live tables; an erased pupil's rows stay as anonymous rows, so totals keep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from mentorhub.accounts.models import User
+from mentorhub.concerns.models import Concern, ConcernStatus
+from mentorhub.extensions import db
+from mentorhub.goals.models import Goal, GoalStatus
+from mentorhub.matching.models import Match, MatchStatus, MentorOffer
+from mentorhub.meetings.models import Attendance, AttendanceStatus, Meeting
+from mentorhub.nominations.labels import profile_label
+from mentorhub.nominations.models import Nomination, NominationSubject, Status
+from mentorhub.problems.models import Attempt, AttemptStatus
+from mentorhub.programme.models import School, SubjectArea, Term
+from mentorhub.reports.suppression import SuppressedTable, suppress
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+UTC = ZoneInfo("UTC")
+
+PROFILES = ("gifted", "high_performing")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The terms a report covers, and the moments (naive UTC) from its first day's start to
+    the end of its last day, in Stockholm time."""
+
+    label: str
+    term_ids: tuple[int, ...]
+    starts: datetime
+    ends: datetime
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    school_id: int | None = None
+    threshold: int = 5  # the smallest count shown as it is
+
+
+@dataclass
+class ReportTable:
+    """One table of the report: labelled rows and columns over suppressed counts."""
+
+    key: str
+    title: str
+    row_heading: str
+    row_labels: list[str]
+    column_labels: list[str]
+    table: SuppressedTable
+    row_totals: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def cells(self, row: int) -> list[str]:
+        """The labels a reader sees in `row` (the totals row is `len(row_labels)`)."""
+        last = self.table.columns + (1 if self.row_totals else 0)
+        return [self.table.label(row, c) for c in range(last)]
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """Every row with its cells, the totals row last."""
+        body = [(label, self.cells(i)) for i, label in enumerate(self.row_labels)]
+        return [*body, (str(_l("Total")), self.cells(len(self.row_labels)))]
+
+    def rate(self, row: int, numerator: tuple[int, ...]) -> float | None:
+        """The share of `row`'s total that the `numerator` columns make, or None when any of
+        them is hidden (a shown rate would give the hidden count back)."""
+        table = self.table
+        parts = [table.visible(row, c) for c in numerator]
+        total = table.visible(row, table.columns)
+        if total is None or not total or any(part is None for part in parts):
+            return None
+        return sum(parts) / total
+
+    def header(self) -> list[str]:
+        totals = [str(_l("Total"))] if self.row_totals else []
+        return [self.row_heading, *self.column_labels, *totals]
+
+
+def _moment(day: date) -> datetime:
+    local = datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def school_year_of(term: Term) -> int:
+    """The calendar year a term's school year starts in (autumn 2026 and spring 2027: 2026)."""
+    return term.starts_on.year if term.starts_on.month >= 7 else term.starts_on.year - 1
+
+
+def periods() -> list[tuple[str, str]]:
+    """The periods to choose from, newest first: each term ("t<id>") and each school year
+    ("y<year>") that has a term, as (value, label)."""
+    terms = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).all()
+    choices: list[tuple[str, str]] = []
+    for term in terms:
+        year = school_year_of(term)
+        value = f"y{year}"
+        if all(existing != value for existing, _ in choices):
+            choices.append((value, str(_l("School year %(year)s", year=f"{year}/{year + 1}"))))
+        choices.append((f"t{term.id}", term.name))
+    return choices
+
+
+def period_for(value: str | None) -> Period | None:
+    """The period a chooser value names (see `periods`); the newest term when none is given;
+    None when it names nothing."""
+    if not value:
+        term = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).first()
+        return _period_of([term], term.name) if term else None
+    kind, _, number = value[:1], None, value[1:]
+    if not number.isdigit():
+        return None
+    if kind == "t":
+        term = db.session.get(Term, int(number))
+        return _period_of([term], term.name) if term else None
+    if kind == "y":
+        year = int(number)
+        terms = [
+            t
+            for t in db.session.scalars(sa.select(Term).order_by(Term.starts_on)).all()
+            if school_year_of(t) == year
+        ]
+        label = str(_l("School year %(year)s", year=f"{year}/{year + 1}"))
+        return _period_of(terms, label) if terms else None
+    return None
+
+
+def _period_of(terms: list[Term], label: str) -> Period:
+    return Period(
+        label=label,
+        term_ids=tuple(t.id for t in terms),
+        starts=_moment(min(t.starts_on for t in terms)),
+        ends=_moment(max(t.ends_on for t in terms) + timedelta(days=1)),
+    )
+
+
+def schools() -> list[School]:
+    return db.session.scalars(sa.select(School).order_by(School.name)).all()
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+def _matched(filters: Filters, pupil_id, area_id=None) -> sa.Exists:
+    query = sa.select(Match.id).where(
+        Match.pupil_id == pupil_id,
+        Match.term_id.in_(filters.period.term_ids),
+        Match.status == MatchStatus.CONFIRMED.value,
+    )
+    if area_id is not None:
+        query = query.where(Match.subject_area_id == area_id)
+    return query.exists()
+
+
+def _took_part(filters: Filters, pupil_id) -> sa.ColumnElement[bool]:
+    """Active: came to a meeting (on time or late) or tried a problem within the period."""
+    period = filters.period
+    attended = (
+        sa.select(Attendance.pupil_id)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(
+            Attendance.pupil_id == pupil_id,
+            Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
+            Meeting.starts_at >= period.starts,
+            Meeting.starts_at < period.ends,
+        )
+        .exists()
+    )
+    tried = (
+        sa.select(Attempt.id)
+        .where(
+            Attempt.pupil_id == pupil_id,
+            Attempt.created_at >= period.starts,
+            Attempt.created_at < period.ends,
+        )
+        .exists()
+    )
+    return sa.or_(attended, tried)
+
+
+def _count_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+REACH_COLUMNS = (_l("Nominated"), _l("Approved"), _l("Matched"), _l("Active"))
+
+
+def reach(filters: Filters, by: str) -> ReportTable:
+    """Pupils nominated, approved, matched and active, by school, year, profile or subject
+    area. The columns nest (every active pupil is matched, ...), so there is no row total."""
+    approved = Nomination.status == Status.APPROVED.value
+    area = NominationSubject.subject_area_id if by == "area" else None
+    matched = sa.and_(approved, _matched(filters, Nomination.pupil_id, area))
+    active = sa.and_(matched, _took_part(filters, Nomination.pupil_id))
+    dimension = {
+        "school": Nomination.school_id,
+        "year": Nomination.year,
+        "profile": Nomination.profile,
+        "area": NominationSubject.subject_area_id,
+    }[by]
+    query = sa.select(
+        dimension,
+        sa.func.count(),
+        _count_if(approved),
+        _count_if(matched),
+        _count_if(active),
+    ).where(Nomination.term_id.in_(filters.period.term_ids))
+    if by == "area":
+        query = query.join(NominationSubject, NominationSubject.nomination_id == Nomination.id)
+    if filters.school_id is not None:
+        query = query.where(Nomination.school_id == filters.school_id)
+    counts = {
+        row[0]: [int(v) for v in row[1:]] for row in db.session.execute(query.group_by(dimension))
+    }
+    keys, labels = _dimension_rows(by, counts)
+    titles = {
+        "school": _l("Pupils by school"),
+        "year": _l("Pupils by year"),
+        "profile": _l("Pupils by profile"),
+        "area": _l("Pupils by subject area"),
+    }
+    notes = (
+        [str(_l("A pupil nominated in two subject areas counts in both."))] if by == "area" else []
+    )
+    return _table(
+        filters,
+        f"reach_{by}",
+        titles[by],
+        _dimension_heading(by),
+        labels,
+        [str(c) for c in REACH_COLUMNS],
+        [counts.get(k, [0, 0, 0, 0]) for k in keys],
+        row_totals=False,
+        notes=notes,
+    )
+
+
+def _dimension_heading(by: str) -> str:
+    return str(
+        {
+            "school": _l("School"),
+            "year": _l("Year"),
+            "profile": _l("Profile"),
+            "area": _l("Subject area"),
+            "level": _l("Level"),
+        }[by]
+    )
+
+
+def _dimension_rows(by: str, counts: dict) -> tuple[list, list[str]]:
+    """The rows a dimension always shows (every school, both years, ...), so that a missing
+    row never tells that a count is zero or that a school was filtered out."""
+    if by == "school":
+        rows = [(s.id, s.name) for s in schools() if s.id in counts or s.active]
+    elif by == "area":
+        areas = db.session.scalars(sa.select(SubjectArea).order_by(SubjectArea.name)).all()
+        rows = [(a.id, a.name) for a in areas if a.id in counts or a.active]
+    elif by == "year":
+        rows = [(year, str(_l("Year %(year)s", year=year))) for year in sorted({8, 9, *counts})]
+    elif by == "profile":
+        rows = [(key, profile_label(key)) for key in (*PROFILES, *(counts.keys() - PROFILES))]
+    else:  # level
+        rows = [(level, str(level)) for level in sorted({1, 2, 3, 4, 5, *counts})]
+    return [key for key, _ in rows], [label for _, label in rows]
+
+
+def _school_of_pupil(query: sa.Select, pupil_id, filters: Filters) -> tuple[sa.Select, object]:
+    query = query.join(User, User.id == pupil_id)
+    if filters.school_id is not None:
+        query = query.where(User.school_id == filters.school_id)
+    return query, User.school_id
+
+
+ATTENDANCE_COLUMNS = (
+    (AttendanceStatus.PRESENT, _l("Present")),
+    (AttendanceStatus.LATE, _l("Late")),
+    (AttendanceStatus.ABSENT_WITH_NOTICE, _l("Absent with notice")),
+    (AttendanceStatus.ABSENT, _l("Absent")),
+)
+
+
+def attendance(filters: Filters) -> ReportTable:
+    """Attendance recorded at the meetings of the period, by the pupil's school."""
+    period = filters.period
+    query = (
+        sa.select(User.school_id, Attendance.status, sa.func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(
+            Meeting.cancelled_at.is_(None),
+            Meeting.starts_at >= period.starts,
+            Meeting.starts_at < period.ends,
+        )
+    )
+    query, school = _school_of_pupil(query, Attendance.pupil_id, filters)
+    return _status_table(
+        filters,
+        "attendance",
+        _l("Attendance at meetings, by school"),
+        query.group_by(school, Attendance.status),
+        ATTENDANCE_COLUMNS,
+        notes=[str(_l("Attendance rate: present or late, of all recorded attendances."))],
+    )
+
+
+def meetings_held(filters: Filters, now: datetime) -> int:
+    """Meetings of the period that took place (not cancelled, already begun). A count of
+    meetings, not pupils: nobody is singled out by it."""
+    period = filters.period
+    query = sa.select(sa.func.count(Meeting.id)).where(
+        Meeting.cancelled_at.is_(None),
+        Meeting.starts_at >= period.starts,
+        Meeting.starts_at < min(period.ends, now),
+    )
+    if filters.school_id is not None:
+        query = query.where(
+            sa.select(Attendance.pupil_id)
+            .join(User, User.id == Attendance.pupil_id)
+            .where(Attendance.meeting_id == Meeting.id, User.school_id == filters.school_id)
+            .exists()
+        )
+    return int(db.session.scalar(query) or 0)
+
+
+ATTEMPT_COLUMNS = (
+    (AttemptStatus.SOLVED, _l("Solved")),
+    (AttemptStatus.NOT_YET, _l("Not yet")),
+    (AttemptStatus.NEW, _l("Waiting for feedback")),
+)
+
+
+def attempts(filters: Filters) -> ReportTable:
+    """Problem attempts handed in during the period, by level and outcome."""
+    period = filters.period
+    query = sa.select(Attempt.level, Attempt.status, sa.func.count()).where(
+        Attempt.created_at >= period.starts, Attempt.created_at < period.ends
+    )
+    if filters.school_id is not None:
+        query, _ = _school_of_pupil(query, Attempt.pupil_id, filters)
+    return _status_table(
+        filters,
+        "attempts",
+        _l("Problems attempted, by level"),
+        query.group_by(Attempt.level, Attempt.status),
+        ATTEMPT_COLUMNS,
+        by="level",
+    )
+
+
+GOAL_COLUMNS = (
+    (GoalStatus.ACTIVE, _l("Active")),
+    (GoalStatus.REACHED, _l("Reached")),
+    (GoalStatus.PAUSED, _l("Paused")),
+    (GoalStatus.REPLACED, _l("Replaced")),
+)
+
+
+def goals(filters: Filters) -> ReportTable:
+    """Goals set during the period, by the pupil's school and where they stand now."""
+    period = filters.period
+    query = sa.select(User.school_id, Goal.status, sa.func.count()).where(
+        Goal.created_at >= period.starts, Goal.created_at < period.ends
+    )
+    query, school = _school_of_pupil(query, Goal.pupil_id, filters)
+    return _status_table(
+        filters,
+        "goals",
+        _l("Goals set, by school"),
+        query.group_by(school, Goal.status),
+        GOAL_COLUMNS,
+    )
+
+
+CONCERN_COLUMNS = ((ConcernStatus.OPEN, _l("Open")), (ConcernStatus.CLOSED, _l("Closed")))
+
+
+def concerns(filters: Filters) -> ReportTable:
+    """Concerns raised during the period, by the pupil's school: counts only, never text."""
+    period = filters.period
+    query = sa.select(User.school_id, Concern.status, sa.func.count()).where(
+        Concern.created_at >= period.starts, Concern.created_at < period.ends
+    )
+    query, school = _school_of_pupil(query, Concern.pupil_id, filters)
+    return _status_table(
+        filters,
+        "concerns",
+        _l("Concerns raised, by school"),
+        query.group_by(school, Concern.status),
+        CONCERN_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    name: str
+    capacity: int
+    matched: int
+
+
+def mentor_load(filters: Filters) -> list[MentorLoad]:
+    """Each mentor's confirmed pupils against the capacity they offered. About staff, not
+    pupils, so it is not suppressed; a school filter does not apply to mentors."""
+    matched = (
+        sa.select(sa.func.count(sa.distinct(Match.pupil_id)))
+        .where(
+            Match.mentor_id == MentorOffer.mentor_id,
+            Match.term_id == MentorOffer.term_id,
+            Match.status == MatchStatus.CONFIRMED.value,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(User.name, sa.func.sum(MentorOffer.capacity), sa.func.sum(matched))
+        .join(User, User.id == MentorOffer.mentor_id)
+        .where(MentorOffer.term_id.in_(filters.period.term_ids))
+        .group_by(User.id, User.name)
+        .order_by(User.name)
+    )
+    return [
+        MentorLoad(name, int(cap or 0), int(n or 0)) for name, cap, n in db.session.execute(query)
+    ]
+
+
+def _status_table(
+    filters: Filters, key, title, query, columns, *, by: str = "school", notes=None
+) -> ReportTable:
+    counts: dict = {}
+    index = {status.value: i for i, (status, _) in enumerate(columns)}
+    for dimension, status, number in db.session.execute(query):
+        if status in index:
+            counts.setdefault(dimension, [0] * len(columns))[index[status]] += int(number)
+    keys, labels = _dimension_rows(by, counts)
+    if by == "school" and None in counts:
+        keys.append(None)
+        labels.append(str(_l("No school recorded")))
+    return _table(
+        filters,
+        key,
+        title,
+        _dimension_heading(by),
+        labels,
+        [str(label) for _, label in columns],
+        [counts.get(k, [0] * len(columns)) for k in keys],
+        notes=notes or [],
+    )
+
+
+def _table(
+    filters: Filters, key, title, heading, labels, columns, counts, *, row_totals=True, notes=()
+) -> ReportTable:
+    if not counts:
+        counts, labels = [[0] * len(columns)], [str(_l("None"))]
+    return ReportTable(
+        key=key,
+        title=str(title),
+        row_heading=heading,
+        row_labels=labels,
+        column_labels=columns,
+        table=suppress(counts, filters.threshold, row_totals=row_totals),
+        row_totals=row_totals,
+        notes=list(notes),
+    )
+
+
+@dataclass
+class Report:
+    filters: Filters
+    meetings_held: int
+    tables: list[ReportTable]
+    load: list[MentorLoad]
+
+
+def report(filters: Filters, now: datetime) -> Report:
+    """Every table of the programme report for `filters`: a fixed number of aggregate queries."""
+    return Report(
+        filters=filters,
+        meetings_held=meetings_held(filters, now),
+        tables=[
+            *(reach(filters, by) for by in ("school", "year", "profile", "area")),
+            attendance(filters),
+            attempts(filters),
+            goals(filters),
+            concerns(filters),
+        ],
+        load=mentor_load(filters),
+    )

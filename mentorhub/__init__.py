@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.programme.views import bp as programme_bp
     from mentorhub.progress.views import bp as progress_bp
     from mentorhub.pupils.views import bp as pupils_bp
+    from mentorhub.reports.views import bp as reports_bp
     from mentorhub.rooms.views import bp as rooms_bp
 
     app.register_blueprint(dashboard_bp)
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp, url_prefix="/progress")
     app.register_blueprint(concerns_bp, url_prefix="/concerns")
     app.register_blueprint(pupils_bp, url_prefix="/pupils")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def _register_hooks(app: Flask) -> None:

@@ -63,6 +63,11 @@ def can_read_audit_log(user: Any) -> bool:
     return is_coordinator(user)
 
 
+def can_view_reports(user: Any) -> bool:
+    """The programme report is the coordinator's: counts across every school."""
+    return is_coordinator(user)
+
+
 def authorize(allowed: bool) -> None:
     """Stop the request with 403 unless the rule said yes."""
     if not allowed:

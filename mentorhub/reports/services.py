@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import NotFound
 
+from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.concerns.models import Concern, ConcernStatus
 from mentorhub.extensions import db
@@ -27,7 +29,7 @@ from mentorhub.meetings.models import Attendance, AttendanceStatus, Meeting
 from mentorhub.nominations.labels import profile_label
 from mentorhub.nominations.models import Nomination, NominationSubject, Status
 from mentorhub.problems.models import Attempt, AttemptStatus
-from mentorhub.programme.models import School, SubjectArea, Term
+from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
 from mentorhub.reports.suppression import SuppressedTable, suppress
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -41,6 +43,7 @@ class Period:
     """The terms a report covers, and the moments (naive UTC) from its first day's start to
     the end of its last day, in Stockholm time."""
 
+    value: str  # as the chooser names it: "t<term id>" or "y<year>"
     label: str
     term_ids: tuple[int, ...]
     starts: datetime
@@ -121,13 +124,13 @@ def period_for(value: str | None) -> Period | None:
     None when it names nothing."""
     if not value:
         term = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).first()
-        return _period_of([term], term.name) if term else None
-    kind, _, number = value[:1], None, value[1:]
+        return _period_of(f"t{term.id}", [term], term.name) if term else None
+    kind, number = value[:1], value[1:]
     if not number.isdigit():
         return None
     if kind == "t":
         term = db.session.get(Term, int(number))
-        return _period_of([term], term.name) if term else None
+        return _period_of(value, [term], term.name) if term else None
     if kind == "y":
         year = int(number)
         terms = [
@@ -136,12 +139,13 @@ def period_for(value: str | None) -> Period | None:
             if school_year_of(t) == year
         ]
         label = str(_l("School year %(year)s", year=f"{year}/{year + 1}"))
-        return _period_of(terms, label) if terms else None
+        return _period_of(value, terms, label) if terms else None
     return None
 
 
-def _period_of(terms: list[Term], label: str) -> Period:
+def _period_of(value: str, terms: list[Term], label: str) -> Period:
     return Period(
+        value=value,
         label=label,
         term_ids=tuple(t.id for t in terms),
         starts=_moment(min(t.starts_on for t in terms)),
@@ -149,8 +153,59 @@ def _period_of(terms: list[Term], label: str) -> Period:
     )
 
 
-def schools() -> list[School]:
-    return db.session.scalars(sa.select(School).order_by(School.name)).all()
+def pupil_schools() -> list[School]:
+    """The compulsory schools pupils come from (the studietorg has no pupils of its own)."""
+    query = sa.select(School).where(School.kind != SchoolKind.STUDY_CENTRE.value)
+    return db.session.scalars(query.order_by(School.name)).all()
+
+
+def read_filters(
+    user: User, period: str | None, school: str | None, threshold: int
+) -> tuple[Filters, str]:
+    """The filters an address asks for, and a message when it asks for something that does
+    not exist (then the newest term and every school are shown instead)."""
+    policy.authorize(policy.can_view_reports(user))
+    chosen = period_for(period)
+    problem = ""
+    if chosen is None:
+        problem = _l("There is no such period; the newest term is shown.") if period else ""
+        chosen = period_for(None) or _EMPTY_PERIOD
+    school_id = int(school) if school and school.isdigit() else None
+    if school and (school_id is None or db.session.get(School, school_id) is None):
+        problem, school_id = _l("There is no such school; every school is shown."), None
+    return Filters(period=chosen, school_id=school_id, threshold=threshold), str(problem)
+
+
+_EMPTY_PERIOD = Period(value="", label="", term_ids=(), starts=datetime.min, ends=datetime.min)
+
+
+def read_report(user: User, filters: Filters, now: datetime) -> Report:
+    """The report for a coordinator, logged as read (which period, which school)."""
+    policy.authorize(policy.can_view_reports(user))
+    _log(user, "report.view", filters)
+    return report(filters, now)
+
+
+def export_table(user: User, filters: Filters, key: str, now: datetime) -> ReportTable:
+    """One table of the report for its CSV, with the same suppression; logged as an export."""
+    policy.authorize(policy.can_view_reports(user))
+    table = next((t for t in report(filters, now).tables if t.key == key), None)
+    if table is None:
+        raise NotFound()
+    _log(user, "report.export", filters, table=key)
+    return table
+
+
+def _log(user: User, action: str, filters: Filters, **details) -> None:
+    term = db.session.get(Term, filters.period.term_ids[0]) if filters.period.term_ids else None
+    audit.record(
+        user,
+        action,
+        term or user,
+        period=filters.period.label,
+        school_id=filters.school_id,
+        **details,
+    )
 
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -266,7 +321,7 @@ def _dimension_rows(by: str, counts: dict) -> tuple[list, list[str]]:
     """The rows a dimension always shows (every school, both years, ...), so that a missing
     row never tells that a count is zero or that a school was filtered out."""
     if by == "school":
-        rows = [(s.id, s.name) for s in schools() if s.id in counts or s.active]
+        rows = [(s.id, s.name) for s in pupil_schools() if s.id in counts or s.active]
     elif by == "area":
         areas = db.session.scalars(sa.select(SubjectArea).order_by(SubjectArea.name)).all()
         rows = [(a.id, a.name) for a in areas if a.id in counts or a.active]

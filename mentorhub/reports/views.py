@@ -1,0 +1,53 @@
+"""The programme report and its CSV tables, for the coordinator."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, render_template, request
+from flask_login import current_user
+
+from mentorhub import web
+from mentorhub.reports import services
+from mentorhub.reports.csv_export import to_csv
+from mentorhub.timeutil import utcnow
+
+bp = web.blueprint("reports", __name__)
+
+# Four hues with at least 4.5:1 contrast on white, told apart by more than red and green.
+COLOURS = ("#1f5fa8", "#a84a00", "#2e7d32", "#6a1b9a")
+
+
+def _filters() -> tuple[services.Filters, str]:
+    return services.read_filters(
+        current_user,
+        request.args.get("period"),
+        request.args.get("school"),
+        current_app.config["REPORT_THRESHOLD"],
+    )
+
+
+@bp.get("/")
+def programme():
+    filters, problem = _filters()
+    if problem:
+        flash(problem, "error")
+    report = services.read_report(current_user, filters, utcnow())
+    return render_template(
+        "reports/programme.html",
+        report=report,
+        periods=services.periods(),
+        schools=services.pupil_schools(),
+        colours=COLOURS,
+        school_value=filters.school_id,
+    )
+
+
+@bp.get("/<key>.csv")
+def table_csv(key: str):
+    filters, _problem = _filters()
+    table = services.export_table(current_user, filters, key, utcnow())
+    filename = f"mentorhub-{key}.csv"
+    return Response(
+        to_csv(table.header(), [[label, *cells] for label, cells in table.rows()]),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,147 @@
+"""The coordinator's programme report: counts by school, year, profile and area, small numbers
+hidden, every table as CSV for Swedish Excel, and nobody else sees it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from mentorhub.accounts.models import Role
+from mentorhub.audit import AuditEntry
+from mentorhub.extensions import db
+from mentorhub.nominations.models import Nomination
+
+
+@pytest.fixture
+def nominated(app, make_nomination, make_school):
+    """Pupils nominated this term: six at Björkängsskolan, seven at Sjöviksskolan and two at
+    Lindåsskolan (a small school)."""
+    schools = {"small": make_school("Lindåsskolan"), "large": make_school("Sjöviksskolan")}
+    for n in range(6):
+        make_nomination(pupil_name=f"Elev {n}", pupil_email=f"elev{n}@elev.example.se")
+    for key, count in (("large", 7), ("small", 2)):
+        ids = [
+            make_nomination(pupil_name=f"{key} {n}", pupil_email=f"{key}{n}@elev.example.se")
+            for n in range(count)
+        ]
+        with app.app_context():
+            db.session.execute(
+                sa.update(Nomination)
+                .where(Nomination.id.in_(ids))
+                .values(school_id=schools[key].id)
+            )
+            db.session.commit()
+    return schools
+
+
+def row_of(html: str, school: str) -> str:
+    start = html.index(f'<th scope="row">{school}</th>')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_coordinator_reaches_the_report_from_the_menu(coordinator, login_as, nominated):
+    client = login_as(coordinator)
+    start = client.get("/").get_data(as_text=True)
+    assert 'href="/reports/"' in start
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "Elever per skola" in page or "Pupils by school" in page
+
+
+def test_a_school_with_fewer_than_five_pupils_shows_a_small_number(
+    coordinator, login_as, nominated
+):
+    page = login_as(coordinator).get("/reports/").get_data(as_text=True)
+    assert "<td>7</td>" in row_of(page, "Sjöviksskolan")
+    small = row_of(page, "Lindåsskolan")
+    assert "<td>&lt;5</td>" in small
+    assert "<td>2</td>" not in small
+    # the total is shown, so the next-smallest school is hidden: 15 - 7 - 6 would give 2
+    assert "<td>15</td>" in row_of(page, "Totalt")
+    assert row_of(page, "Björkängsskolan").startswith(
+        '<th scope="row">Björkängsskolan</th><td>..</td>'
+    )
+
+
+def test_no_pupil_name_or_free_text_reaches_the_report(coordinator, login_as, nominated):
+    page = login_as(coordinator).get("/reports/").get_data(as_text=True)
+    assert "Elev 0" not in page and "small 0" not in page and "Schack" not in page
+
+
+def test_reading_the_report_is_logged(app, coordinator, login_as, nominated):
+    login_as(coordinator).get("/reports/")
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.select(AuditEntry.action).where(AuditEntry.actor_id == coordinator.id)
+        ).all()
+    assert "report.view" in actions
+
+
+@pytest.mark.parametrize(
+    "role", [Role.MENTOR, Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR, Role.PUPIL]
+)
+def test_nobody_but_the_coordinator_sees_a_report(make_user, login_as, nominated, role):
+    client = login_as(make_user(role))
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/reach_school.csv").status_code == 403
+    assert 'href="/reports/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_table_downloads_as_csv_for_swedish_excel_with_the_same_suppression(
+    app, coordinator, login_as, nominated
+):
+    response = login_as(coordinator).get("/reports/reach_school.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    by_school = {row[0]: row[1:] for row in rows[1:]}
+    assert by_school["Sjöviksskolan"][0] == "7"
+    assert by_school["Björkängsskolan"][0] == ".."
+    assert by_school["Lindåsskolan"][0] == "<5"
+    with app.app_context():
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "report.export")
+        ).one()
+    assert entry.details["table"] == "reach_school"
+
+
+def test_an_unknown_table_is_not_found(coordinator, login_as, nominated):
+    assert login_as(coordinator).get("/reports/nothing.csv").status_code == 404
+
+
+def test_an_unknown_period_or_school_says_so_and_shows_the_newest_term(
+    coordinator, login_as, nominated
+):
+    client = login_as(coordinator)
+    response = client.get("/reports/?period=t999&school=abc")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Höstterminen 2026" in page
+    assert "flash" in page or 'role="alert"' in page
+
+
+def test_a_school_filter_narrows_every_table_to_its_pupils(coordinator, login_as, nominated):
+    large = nominated["large"]
+    page = login_as(coordinator).get(f"/reports/?school={large.id}").get_data(as_text=True)
+    assert "<td>7</td>" in row_of(page, "Sjöviksskolan")
+    assert row_of(page, "Björkängsskolan").startswith(
+        '<th scope="row">Björkängsskolan</th><td>0</td>'
+    )
+
+
+def test_the_report_costs_the_same_queries_whatever_the_number_of_pupils(
+    app, coordinator, login_as, make_nomination, count_queries, nominated
+):
+    client = login_as(coordinator)
+    with count_queries() as few:
+        client.get("/reports/")
+    for n in range(10):
+        make_nomination(pupil_name=f"Fler {n}", pupil_email=f"fler{n}@elev.example.se")
+    with count_queries() as many:
+        client.get("/reports/")
+    assert len(many) == len(few)

@@ -46,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_notification_kinds()
     _register_hooks(app)
 
     from mentorhub import cli, errors
@@ -157,6 +158,22 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(concerns_bp, url_prefix="/concerns")
     app.register_blueprint(pupils_bp, url_prefix="/pupils")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+
+
+def _register_notification_kinds() -> None:
+    """Each domain that notifies says what its kinds read (its `notices.py`); notifications
+    itself knows none of them."""
+    from mentorhub.chat import notices as chat
+    from mentorhub.concerns import notices as concerns
+    from mentorhub.goals import notices as goals
+    from mentorhub.matching import notices as matching
+    from mentorhub.meetings import notices as meetings
+    from mentorhub.nominations import notices as nominations
+    from mentorhub.notifications import kinds
+    from mentorhub.problems import notices as problems
+
+    for domain in (chat, concerns, goals, matching, meetings, nominations, problems):
+        kinds.register(domain.KINDS)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from mentorhub.extensions import db
+from mentorhub.uploads import images
 
 log = logging.getLogger("mentorhub")
 
@@ -116,11 +117,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(e):
-        # Bigger than MAX_CONTENT_LENGTH: only a chat image upload can be; it is answered like
+        # Bigger than MAX_CONTENT_LENGTH: only an image upload can be; it is answered like
         # the upload's own refusals, so the chat shows the message.
         db.session.rollback()
-        from mentorhub.chat import images
-
         message = str(images.too_large().message)
         if _wants_json():
             return {"ok": False, "error": "too_large", "message": message}, 413

@@ -34,3 +34,4 @@ from mentorhub.programme.models import School, SubjectArea, Term  # noqa: F401
 from mentorhub.progress.models import FlagAcknowledgement  # noqa: F401
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink  # noqa: F401
 from mentorhub.rooms.models import Room, RoomMember  # noqa: F401
+from mentorhub.uploads.models import ChatImage  # noqa: F401

@@ -37,21 +37,6 @@ class Message(db.Model):
     image = relationship("ChatImage", lazy="joined")
 
 
-class ChatImage(db.Model):
-    """An uploaded image, re-encoded without metadata, stored under UPLOAD_FOLDER."""
-
-    __tablename__ = "chat_images"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    room_id: Mapped[int] = mapped_column(sa.ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
-    uploader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(40))
-    width: Mapped[int]
-    height: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class ReportStatus:
     """Where a report stands: open until the room's mentor hides the message or dismisses it."""
 

@@ -16,15 +16,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
 
-from mentorhub import audit, markup, policy
+from mentorhub import audit, markup, policy, realtime
 from mentorhub.accounts.models import User
-from mentorhub.chat import images
-from mentorhub.chat.models import ChatImage, Message, MessageReport, ReadPosition, ReportStatus
+from mentorhub.chat.models import Message, MessageReport, ReadPosition, ReportStatus
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, limiter
 from mentorhub.notifications import services as notifications
 from mentorhub.rooms.models import Room, RoomMember
 from mentorhub.timeutil import utcnow
+from mentorhub.uploads import images
+from mentorhub.uploads import services as uploads
+from mentorhub.uploads.models import ChatImage
 
 MAX_LENGTH = 4000
 PAGE = 50
@@ -105,19 +107,23 @@ def send_image(author: User, room: Room, client_id: str, caption: str, data: byt
     except images.ImageRefused as refused:
         raise ChatError(refused.code, refused.message) from None
     _check_rate(author)
-    # Written before the commit: a failed commit leaves an unreferenced file, never a
-    # message whose image is missing.
-    image = ChatImage(
-        room_id=room.id,
-        uploader_id=author.id,
-        stored_name=images.store(encoded),
-        content_type=encoded.content_type,
-        width=encoded.width,
-        height=encoded.height,
-    )
-    db.session.add(image)
-    db.session.flush()
+    image = uploads.save_image(encoded, room_id=room.id, uploader_id=author.id)
     return Sent(_store(author, room, client_id, caption, image), created=True)
+
+
+def upload_image(
+    author: User, room: Room, client_id: str, caption: str, data: bytes | None
+) -> dict:
+    """An image message sent over HTTP (`data` None: no file was chosen): `send_image`, with
+    the broadcast queued for after the commit, since only a stored message may be seen.
+    Returns the ack, the same as a socket `send` answers."""
+    if data is None:
+        raise ChatError("no_image", _l("Choose an image to send."))
+    sent = send_image(author, room, client_id, caption, data)
+    message = payload(sent.message)
+    if sent.created:
+        realtime.broadcast("message", message, message["room_id"])
+    return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
 
 
 def _store(

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from mentorhub import policy
 from mentorhub.notifications import services
-from mentorhub.programme.forms import ConfirmForm
 
 bp = Blueprint("notifications", __name__)
 
@@ -18,7 +18,7 @@ def index():
         "notifications/index.html",
         items=services.latest(current_user),
         text=services.text,
-        form=ConfirmForm(),
+        form=FlaskForm(),  # the button's CSRF token only
     )
 
 
@@ -26,6 +26,6 @@ def index():
 @login_required
 def mark_read():
     policy.authorize(policy.can_use_app(current_user))
-    if ConfirmForm().validate_on_submit():
+    if FlaskForm().validate_on_submit():
         services.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))

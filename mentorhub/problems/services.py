@@ -16,8 +16,6 @@ from flask_babel import lazy_gettext as _l
 
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
-from mentorhub.chat import images
-from mentorhub.chat.models import ChatImage
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.notifications import services as notifications
@@ -36,6 +34,8 @@ from mentorhub.problems.models import (
 from mentorhub.pupils.models import PupilLevel
 from mentorhub.rooms.models import Room
 from mentorhub.timeutil import utcnow
+from mentorhub.uploads import images
+from mentorhub.uploads import services as uploads
 
 MAX_STATEMENT = 20_000
 MAX_ATTEMPT = 10_000
@@ -363,18 +363,7 @@ def submit_attempt(
     correct = check_answer(problem, answer)
     stored_image = None
     if encoded is not None:
-        # Written before the commit: a failed commit leaves an unreferenced file, never an
-        # attempt whose image is missing.
-        stored_image = ChatImage(
-            room_id=post.room_id,
-            uploader_id=pupil.id,
-            stored_name=images.store(encoded),
-            content_type=encoded.content_type,
-            width=encoded.width,
-            height=encoded.height,
-        )
-        db.session.add(stored_image)
-        db.session.flush()
+        stored_image = uploads.save_image(encoded, room_id=post.room_id, uploader_id=pupil.id)
     attempt = Attempt(
         post_id=post.id,
         pupil_id=pupil.id,

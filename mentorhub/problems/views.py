@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mentorhub import audit, policy
-from mentorhub.chat import images
 from mentorhub.errors import DomainError, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.problems import services
@@ -15,6 +14,7 @@ from mentorhub.problems.models import Attempt, Problem, ProblemPost
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms.models import Room
+from mentorhub.uploads import images
 
 bp = Blueprint("problems", __name__)
 
@@ -202,8 +202,7 @@ def submit_attempt(post_id: int):
     policy.authorize(policy.can_work_on(current_user, post))
     form = AttemptForm()
     if form.validate_on_submit():
-        upload = form.image.data
-        data = upload.stream.read(images.max_bytes() + 1) if upload and upload.filename else None
+        data = images.read_upload(form.image.data)
         try:
             attempt = services.submit_attempt(
                 current_user,

@@ -3,14 +3,13 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mentorhub import audit, confirm, policy, realtime
-from mentorhub.chat import images
+from mentorhub import audit, confirm, policy
 from mentorhub.chat import services as chat
-from mentorhub.chat.models import ChatImage, Message
+from mentorhub.chat.models import Message
 from mentorhub.errors import DomainError, json_errors, run_and_flash, show_on_form
 from mentorhub.extensions import db
 from mentorhub.meetings import services as meetings
@@ -21,6 +20,9 @@ from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms import services
 from mentorhub.rooms.forms import MembersForm, RoomForm
 from mentorhub.rooms.models import Room
+from mentorhub.uploads import images
+from mentorhub.uploads import views as uploads
+from mentorhub.uploads.models import ChatImage
 
 bp = Blueprint("rooms", __name__)
 
@@ -162,25 +164,20 @@ def upload_image(room_id: int):
     room = db.get_or_404(Room, room_id)
     if not policy.can_post_in(current_user, room):
         return _refused("forbidden", _("You cannot write in this room."), 403)
-    upload = request.files.get("image")
-    if upload is None or not upload.filename:
-        return _refused("no_image", _("Choose an image to send."), 400)
-    data = upload.stream.read(images.max_bytes() + 1)
     try:
-        sent = chat.send_image(
+        return chat.upload_image(
             current_user,
             room,
             request.form.get("client_id", ""),
             request.form.get("caption", ""),
-            data,
+            images.read_upload(request.files.get("image")),
         )
     except chat.ChatError as error:
-        status = {"forbidden": 403, "too_large": 413, "rate_limited": 429}.get(error.code, 400)
-        return _refused(error.code, str(error.message), status)
-    message = chat.payload(sent.message)
-    if sent.created:
-        realtime.broadcast("message", message, room_id)
-    return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
+        return _refused(error.code, str(error.message), _UPLOAD_STATUS.get(error.code, 400))
+
+
+# What an upload's refusal answers; anything else is a bad request.
+_UPLOAD_STATUS = {"forbidden": 403, "too_large": 413, "rate_limited": 429}
 
 
 def _refused(code: str, message: str, status: int):
@@ -204,9 +201,6 @@ def image(image_id: int):
         )
         if hidden is not None and not policy.can_moderate(current_user, room):
             abort(404)
-    path = images.path_of(stored.stored_name)
-    if not path.is_file():
-        abort(404)
     if attempt is not None:
         if attempt.pupil_id != current_user.id:
             audit.record(
@@ -214,9 +208,5 @@ def image(image_id: int):
             )
     elif policy.is_observer(current_user, room):
         audit.record(current_user, "chat_image.read", stored, room_id=room.id)
-    response = send_file(path, mimetype=stored.content_type, conditional=False, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    # A missing file answers 404 there, which rolls the audit entry back with the request.
+    return uploads.send_image(stored)

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from PIL import Image
 
 from mentorhub.audit import AuditEntry
-from mentorhub.chat.models import ChatImage
 from mentorhub.extensions import db
 from mentorhub.problems.models import Attempt
+from mentorhub.uploads.models import ChatImage
 from tests.integration.test_problems import client_for, create, get, post_to_room
 
 

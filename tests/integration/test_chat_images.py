@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from mentorhub.chat.models import ChatImage, Message
+from mentorhub.chat.models import Message
 from mentorhub.extensions import db
 from mentorhub.rooms.models import RoomMember
 from mentorhub.timeutil import utcnow
+from mentorhub.uploads.models import ChatImage
 from tests.conftest import login
 
 GPS_IFD = 0x8825

@@ -150,7 +150,7 @@ def test_every_url_rule_has_a_row(app):
 def world(app, programme, make_user, make_nomination):
     """One object of each kind a URL can name, and a target person to deactivate."""
     from mentorhub.accounts.models import Invitation
-    from mentorhub.chat.models import ChatImage, Message, MessageReport
+    from mentorhub.chat.models import Message, MessageReport
     from mentorhub.concerns.models import Concern
     from mentorhub.extensions import db
     from mentorhub.goals.models import Goal
@@ -159,6 +159,7 @@ def world(app, programme, make_user, make_nomination):
     from mentorhub.problems.models import Attempt, PostTarget, Problem, ProblemPost
     from mentorhub.rooms.models import Room, RoomMember
     from mentorhub.timeutil import utcnow
+    from mentorhub.uploads.models import ChatImage
 
     target = make_user(Role.HOME_TEACHER, name="Target Person")
     nomination_id = make_nomination()

@@ -1,4 +1,4 @@
-"""Chat images: check an upload is really an image, re-encode it without metadata, store it.
+"""Uploaded images: check an upload is really an image, re-encode it without metadata, store it.
 
 The pupils are minors, so nothing of the uploaded file is kept but its pixels: every image is
 decoded and written again by Pillow, which drops EXIF (GPS, camera, time), XMP, comments and
@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
 
 from mentorhub.timeutil import show_number
 
@@ -58,6 +59,14 @@ def sniff(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
     return None
+
+
+def read_upload(upload: FileStorage | None) -> bytes | None:
+    """The uploaded file's bytes, or None when no file was chosen. One byte more than the limit
+    is read, so `encode` can tell a file that is too large without reading all of it."""
+    if not upload or not upload.filename:
+        return None
+    return upload.stream.read(max_bytes() + 1)
 
 
 def max_bytes() -> int:

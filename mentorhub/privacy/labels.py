@@ -82,6 +82,8 @@ def action_label(action: str) -> str:
         "calendar_feed.regenerate": _("Made a new calendar address"),
         "pupil.view": _("Viewed the pupil page"),
         "pupil.print": _("Printed the pupil summary"),
+        "report.view": _("Read the programme report"),
+        "report.export": _("Downloaded a report table as CSV"),
         "flag.acknowledge": _("Acknowledged an early-warning flag"),
         "goals.view": _("Viewed the pupil's goals"),
         "goal.view": _("Viewed a goal"),

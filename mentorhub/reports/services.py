@@ -182,7 +182,7 @@ _EMPTY_PERIOD = Period(value="", label="", term_ids=(), starts=datetime.min, end
 def read_report(user: User, filters: Filters, now: datetime) -> Report:
     """The report for a coordinator, logged as read (which period, which school)."""
     policy.authorize(policy.can_view_reports(user))
-    _log(user, "report.view", filters)
+    audit.record(user, "report.view", _logged_subject(user, filters), **_logged(filters))
     return report(filters, now)
 
 
@@ -192,20 +192,21 @@ def export_table(user: User, filters: Filters, key: str, now: datetime) -> Repor
     table = next((t for t in report(filters, now).tables if t.key == key), None)
     if table is None:
         raise NotFound()
-    _log(user, "report.export", filters, table=key)
+    audit.record(
+        user, "report.export", _logged_subject(user, filters), table=key, **_logged(filters)
+    )
     return table
 
 
-def _log(user: User, action: str, filters: Filters, **details) -> None:
-    term = db.session.get(Term, filters.period.term_ids[0]) if filters.period.term_ids else None
-    audit.record(
-        user,
-        action,
-        term or user,
-        period=filters.period.label,
-        school_id=filters.school_id,
-        **details,
-    )
+def _logged_subject(user: User, filters: Filters):
+    """What a report entry in the log is about: the period's first term."""
+    if filters.period.term_ids:
+        return db.session.get(Term, filters.period.term_ids[0])
+    return user
+
+
+def _logged(filters: Filters) -> dict:
+    return {"period": filters.period.label, "school_id": filters.school_id}
 
 
 # --- the tables ---------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/invitations/<token>", "POST"): everyone(410),
     ("/language", "POST"): everyone(302),
     ("/privacy/audit", "GET"): coordinator_only(),
+    ("/reports/", "GET"): coordinator_only(),
+    ("/reports/<key>.csv", "GET"): coordinator_only(),
     ("/programme/", "GET"): coordinator_only(),
     ("/programme/schools", "GET"): coordinator_only(),
     ("/programme/schools/new", "GET"): coordinator_only(),
@@ -261,6 +263,7 @@ def world(app, programme, make_user, make_nomination):
         "goal_id": goal_id,
         "concern_id": concern_id,
         "token": "not-a-real-token",
+        "key": "reach_school",
         "path:filename": _STATIC_FILE,
     }
 

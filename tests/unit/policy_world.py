@@ -47,7 +47,7 @@ class World:
     other_school_teacher: User
     alva: User
     noah: User
-    lisa: User  # left `room` (removed member)
+    lisa: User  # left `room` (removed member), followed by the special-needs educator
     outsider: User  # a pupil in no room
     # things
     room: Room
@@ -157,6 +157,7 @@ def build_world() -> World:
         [
             StaffLink(pupil_id=alva.id, staff_id=home_teacher.id, relation="home_teacher"),
             StaffLink(pupil_id=alva.id, staff_id=special_educator.id, relation="special_educator"),
+            StaffLink(pupil_id=lisa.id, staff_id=special_educator.id, relation="special_educator"),
         ]
     )
     offer = MentorOffer(mentor_id=other_mentor.id, term_id=term.id)

@@ -124,7 +124,9 @@ def can_give_feedback(user: User, attempt: Attempt) -> bool:
     return can_manage_room(user, attempt.post.room)
 
 
-def pupil_rows_visible_to(user: User, room: Room, pupil_column: ColumnElement[int]):
+def pupil_rows_visible_to(
+    user: User, room: Room, pupil_column: ColumnElement[int]
+) -> ColumnElement[bool]:
     """The SQL filter on a per-pupil row of a room (who opened which hint, and when): the
     room's mentor sees every pupil's rows; anyone else (linked staff observing the room) only
     those of the pupils they care for, never another school's pupils in a group room."""

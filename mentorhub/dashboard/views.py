@@ -28,10 +28,10 @@ def index():
         context["room_news"] = meetings.room_news_for(current_user)
         context["checkin_goals"] = goals.checkin_prompt_for(current_user)
     if current_user.has_role(Role.MENTOR):
-        context["my_pupils"] = matching.pupils_of(current_user, term)
+        context["my_pupils"] = matching.pupils_of(current_user)
         context["next_meeting"] = meetings.next_meeting_for(current_user)
         context["waiting_feedback"] = problems.waiting_for_feedback(current_user)
         context["attendance_due"] = meetings.attendance_due_for(current_user)
     if current_user.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR):
-        context["linked"] = matching.linked_pupils(current_user, term)
+        context["linked"] = matching.linked_pupils(current_user)
     return render_template("dashboard/index.html", **context)

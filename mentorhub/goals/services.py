@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import markup
+from mentorhub import markup, policy
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -342,8 +342,10 @@ def write_build_up(actor: User, pupil: User, body: str) -> BuildUpSummary:
     return summary
 
 
-def build_ups(pupil_id: int) -> list[BuildUpSummary]:
-    """All the pupil's summaries, newest first."""
+def build_ups(pupil_id: int, *, reader: User) -> list[BuildUpSummary]:
+    """All the pupil's summaries, newest first; none for a reader `policy` refuses them to."""
+    if not policy.can_view_build_up(reader, pupil_id):
+        return []
     return list(
         db.session.scalars(
             sa.select(BuildUpSummary)
@@ -353,8 +355,11 @@ def build_ups(pupil_id: int) -> list[BuildUpSummary]:
     )
 
 
-def latest_build_up(pupil_id: int) -> BuildUpSummary | None:
-    """The pupil's newest "what to build up next", or None."""
+def latest_build_up(pupil_id: int, *, reader: User) -> BuildUpSummary | None:
+    """The pupil's newest "what to build up next", or None (also for a reader `policy`
+    refuses it to)."""
+    if not policy.can_view_build_up(reader, pupil_id):
+        return None
     return db.session.scalars(
         sa.select(BuildUpSummary)
         .where(BuildUpSummary.pupil_id == pupil_id)

@@ -68,7 +68,7 @@ def _pupil_page(pupil: User, goals: list[Goal], build_up_form: BuildUpForm):
         pupil=pupil,
         goals=goals,
         last_ratings=_last_ratings(goals),
-        summaries=services.build_ups(pupil.id),
+        summaries=services.build_ups(pupil.id, reader=current_user),
         can_create=policy.can_create_goal(current_user, pupil.id),
         can_write_build_up=policy.can_write_build_up(current_user, pupil.id),
         build_up_form=build_up_form,
@@ -84,7 +84,7 @@ def mine():
         "goals/mine.html",
         goals=goals,
         last_ratings=_last_ratings(goals),
-        summary=services.latest_build_up(current_user.id),
+        summary=services.latest_build_up(current_user.id, reader=current_user),
         status_label=status_label,
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import audit
+from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -341,43 +341,29 @@ def mentor_of(pupil: User, term: Term | None) -> Match | None:
     ).first()
 
 
-def pupils_of(mentor: User, term: Term | None) -> list[Match]:
-    """The mentor's confirmed pupils this term, grouped by session."""
-    if term is None:
-        return []
+def pupils_of(mentor: User) -> list[Match]:
+    """The mentor's current matches (confirmed, in a term that has not ended), grouped by
+    session: the pupils whose page `policy.cares_for` opens to them, no more and no fewer."""
     return list(
-        db.session.scalars(
-            sa.select(Match)
-            .where(
-                Match.term_id == term.id,
-                Match.mentor_id == mentor.id,
-                Match.status == MatchStatus.CONFIRMED.value,
-            )
-            .order_by(Match.slot, Match.group_key)
-        )
+        db.session.scalars(policy.current_matches_of(mentor).order_by(Match.slot, Match.group_key))
     )
 
 
-def linked_pupils(staff: User, term: Term | None) -> list[tuple[User, Match | None]]:
-    """Pupils linked to a home teacher or special-needs educator, with this term's match."""
+def linked_pupils(staff: User) -> list[tuple[User, Match | None]]:
+    """Pupils linked to a home teacher or special-needs educator (the links `policy.cares_for`
+    counts), each with their current match: the one in the earliest-starting term that has
+    not ended, so the term under way is shown before the next one."""
     pupils = list(
         db.session.scalars(
-            sa.select(User)
-            .join(StaffLink, StaffLink.pupil_id == User.id)
-            .where(StaffLink.staff_id == staff.id)
-            .order_by(User.name)
+            sa.select(User).where(User.id.in_(policy.linked_pupil_ids(staff))).order_by(User.name)
         ).unique()
     )
     matches: dict[int, Match] = {}
-    if term is not None and pupils:
-        matches = {
-            m.pupil_id: m
-            for m in db.session.scalars(
-                sa.select(Match).where(
-                    Match.term_id == term.id,
-                    Match.pupil_id.in_([p.id for p in pupils]),
-                    Match.status == MatchStatus.CONFIRMED.value,
-                )
-            )
-        }
+    if pupils:
+        for m in db.session.scalars(
+            policy.current_mentor_matches(Match)
+            .where(Match.pupil_id.in_([p.id for p in pupils]))
+            .order_by(Term.starts_on, Match.id)
+        ):
+            matches.setdefault(m.pupil_id, m)
     return [(p, matches.get(p.id)) for p in pupils]

@@ -428,7 +428,7 @@ def attendance_due_for(mentor: User, now: datetime | None = None, limit: int = 2
         sa.select(Meeting)
         .join(Room, Room.id == Meeting.room_id)
         .where(
-            Room.mentor_id == mentor.id,
+            policy.rooms_managed_by(mentor),
             Meeting.starts_at <= (now or utcnow()),
             Meeting.cancelled_at.is_(None),
             ~sa.exists(recorded),
@@ -465,14 +465,7 @@ def room_news_for(user: User, now: datetime | None = None) -> list[RoomNews]:
     now = now or utcnow()
     rooms = list(
         db.session.scalars(
-            sa.select(Room)
-            .join(RoomMember, RoomMember.room_id == Room.id)
-            .where(
-                RoomMember.user_id == user.id,
-                RoomMember.removed_at.is_(None),
-                Room.archived_at.is_(None),
-            )
-            .order_by(Room.name)
+            sa.select(Room).where(policy.postable_rooms_for(user)).order_by(Room.name)
         ).unique()
     )
     if not rooms:

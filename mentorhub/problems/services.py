@@ -193,11 +193,11 @@ def postable_rooms(mentor: User, problem: Problem) -> list[Room]:
     """The mentor's open rooms; those in the problem's subject area first."""
     if not policy.can_view_problem(mentor, problem) or not policy.can_open_rooms(mentor):
         return []
-    # The same rule as policy.can_post_problem, as one query: own rooms, not archived.
+    # The same rule as policy.can_post_problem, as one query: rooms they manage, still open.
     return list(
         db.session.scalars(
             sa.select(Room)
-            .where(Room.mentor_id == mentor.id, Room.archived_at.is_(None))
+            .where(policy.rooms_managed_by(mentor), Room.archived_at.is_(None))
             .order_by(Room.subject_area_id != problem.subject_area_id, Room.name)
         ).unique()
     )
@@ -531,7 +531,7 @@ def waiting_for_feedback(mentor: User) -> list[WaitingPost]:
         .join(Problem, Problem.id == ProblemPost.problem_id)
         .join(Room, Room.id == ProblemPost.room_id)
         .where(
-            Room.mentor_id == mentor.id,
+            policy.rooms_managed_by(mentor),
             Room.archived_at.is_(None),
             Attempt.status == AttemptStatus.NEW.value,
         )

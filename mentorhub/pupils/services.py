@@ -7,33 +7,13 @@ import sqlalchemy as sa
 from mentorhub import policy
 from mentorhub.accounts.models import Role, User
 from mentorhub.extensions import db
-from mentorhub.matching.models import Match
 from mentorhub.pupils.models import StaffLink
 
 
 def care_team(pupil_id: int) -> list[User]:
     """The pupil's linked home teachers and special-needs educators and their current knowledge
-    mentors (the same people `policy.cares_for` lets in), active ones only. Two queries."""
-    linked = set(
-        db.session.scalars(sa.select(StaffLink.staff_id).where(StaffLink.pupil_id == pupil_id))
-    )
-    mentors = set(
-        db.session.scalars(
-            policy.current_mentor_matches(Match.mentor_id).where(Match.pupil_id == pupil_id)
-        )
-    )
-    people = db.session.scalars(
-        sa.select(User)
-        .where(User.id.in_(linked | mentors), User.active.is_(True), User.id != pupil_id)
-        .order_by(User.name)
-    ).unique()
-    # a link or a match counts only with the role that goes with it, as in the policy
-    return [
-        u
-        for u in people
-        if (u.id in linked and u.has_role(Role.HOME_TEACHER, Role.SPECIAL_EDUCATOR))
-        or (u.id in mentors and u.has_role(Role.MENTOR))
-    ]
+    mentors, active ones only: exactly the people `policy.cares_for` lets in."""
+    return policy.carers_of(pupil_id)
 
 
 RELATION_ROLES = {"home_teacher": Role.HOME_TEACHER, "special_educator": Role.SPECIAL_EDUCATOR}

@@ -479,7 +479,7 @@ def test_the_mentor_writes_what_to_build_up_next_and_older_ones_are_kept(app, ca
         "Planera längre arbeten.",
     ]
     with app.app_context():
-        assert services.latest_build_up(alva.id).body == "Planera längre arbeten."
+        assert services.latest_build_up(alva.id, reader=alva).body == "Planera längre arbeten."
     # the care team sees the latest first and the older one kept
     html = (
         client_for(app, care_team["special_educator"])

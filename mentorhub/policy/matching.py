@@ -1,0 +1,15 @@
+"""Matching: who runs it, and who states an offer."""
+
+from __future__ import annotations
+
+from mentorhub.accounts.models import User
+from mentorhub.policy.relations import is_coordinator, is_mentor
+
+
+def can_run_matching(user: User) -> bool:
+    return is_coordinator(user)
+
+
+def can_state_offer(user: User) -> bool:
+    """Mentors state their own offer (subject areas, levels, capacity, times) per term."""
+    return is_mentor(user)

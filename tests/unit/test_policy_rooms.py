@@ -1,0 +1,85 @@
+"""Room and chat rules (mentorhub/policy/rooms.py) and their list filters."""
+
+import sqlalchemy as sa
+
+from mentorhub import policy
+from mentorhub.extensions import db
+from mentorhub.rooms.models import Room
+
+
+def _rooms(where) -> set[int]:
+    return set(db.session.scalars(sa.select(Room.id).where(where)))
+
+
+def test_can_open_rooms(world):
+    assert policy.can_open_rooms(world.mentor)
+    assert not policy.can_open_rooms(world.home_teacher)
+    assert not policy.can_open_rooms(world.alva)
+
+
+def test_can_view_room_and_rooms_visible_to_agree(world):
+    room = world.room
+    allowed = [world.mentor, world.alva, world.noah, world.home_teacher, world.special_educator]
+    refused = [
+        world.lisa,  # removed from the room
+        world.outsider,
+        world.other_mentor,
+        world.unlinked_teacher,
+        world.other_school_teacher,
+        world.coordinator,
+    ]
+    for user in allowed:
+        assert policy.can_view_room(user, room), user.name
+        assert room.id in _rooms(policy.rooms_visible_to(user)), user.name
+    for user in refused:
+        assert not policy.can_view_room(user, room), user.name
+        assert room.id not in _rooms(policy.rooms_visible_to(user)), user.name
+
+
+def test_is_observer(world):
+    assert policy.is_observer(world.home_teacher, world.room)
+    assert not policy.is_observer(world.mentor, world.room)
+    assert not policy.is_observer(world.alva, world.room)
+
+
+def test_can_post_in_and_postable_rooms_for_agree(world):
+    for user, room in [(world.mentor, world.room), (world.alva, world.room)]:
+        assert policy.can_post_in(user, room)
+        assert room.id in _rooms(policy.postable_rooms_for(user))
+    refused = [
+        (world.home_teacher, world.room),  # observes, never posts
+        (world.lisa, world.room),
+        (world.noah, world.archived_room),  # a member, but the room is archived
+        (world.mentor, world.archived_room),
+    ]
+    for user, room in refused:
+        assert not policy.can_post_in(user, room), user.name
+        assert room.id not in _rooms(policy.postable_rooms_for(user)), user.name
+    assert _rooms(policy.postable_rooms_for(world.noah)) == {world.room.id}
+
+
+def test_can_manage_room_and_rooms_managed_by_agree(world):
+    assert policy.can_manage_room(world.mentor, world.room)
+    assert _rooms(policy.rooms_managed_by(world.mentor)) == {world.room.id, world.archived_room.id}
+    for user in (world.other_mentor, world.alva, world.home_teacher, world.coordinator):
+        assert not policy.can_manage_room(user, world.room)
+        assert world.room.id not in _rooms(policy.rooms_managed_by(user))
+    # the room's mentor without the mentor role any more manages nothing
+    world.mentor.role_rows = []
+    db.session.flush()
+    assert not policy.can_manage_room(world.mentor, world.room)
+    assert _rooms(policy.rooms_managed_by(world.mentor)) == set()
+
+
+def test_can_moderate_and_handle_reports(world):
+    for rule in (policy.can_moderate, policy.can_handle_reports):
+        assert rule(world.mentor, world.room)
+        assert not rule(world.alva, world.room)
+        assert not rule(world.home_teacher, world.room)
+
+
+def test_can_report_message_of_someone_else(world):
+    assert policy.can_report_message(world.noah, world.room, world.message)
+    assert policy.can_report_message(world.home_teacher, world.room, world.message)
+    assert not policy.can_report_message(world.alva, world.room, world.message)  # own message
+    assert not policy.can_report_message(world.outsider, world.room, world.message)

@@ -9,9 +9,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mentorhub import audit, policy, web
+from mentorhub import policy, web
 from mentorhub.accounts.models import User
-from mentorhub.extensions import db
 from mentorhub.goals import services, starters
 from mentorhub.goals.forms import BuildUpForm, CheckInForm, CommentForm, GoalForm, StatusForm
 from mentorhub.goals.labels import rating_label, status_label
@@ -21,17 +20,8 @@ from mentorhub.redirects import local_path
 bp = web.blueprint("goals", __name__)
 
 
-def _goal(goal_id: int) -> Goal:
-    goal = db.get_or_404(Goal, goal_id)
-    policy.authorize(policy.can_view_goal(current_user, goal))
-    return goal
-
-
 def _pupil(pupil_id: int, allowed) -> User:
-    """Access is decided on the id before anything is loaded, so an outsider gets 403 for every
-    id alike and cannot tell which pupils exist."""
-    policy.authorize(allowed(current_user, pupil_id))
-    return db.get_or_404(User, pupil_id)
+    return services.pupil_for(current_user, pupil_id, allowed)
 
 
 def _data(form: GoalForm) -> services.GoalData:
@@ -56,9 +46,7 @@ def _last_ratings(goals: list[Goal]) -> dict[int, object]:
 def pupil(pupil_id: int):
     if current_user.id == pupil_id:
         return redirect(url_for("goals.mine"))
-    pupil = _pupil(pupil_id, policy.cares_for)
-    audit.record(current_user, "goals.view", pupil, person=pupil)
-    goals = services.goals_for_pupils([pupil.id])[pupil.id]
+    pupil, goals = services.goals_of(current_user, pupil_id)
     return _pupil_page(pupil, goals, BuildUpForm(formdata=None))
 
 
@@ -100,7 +88,7 @@ def build_up(pupil_id: int):
             _("What to build up next has been saved."),
             url_for("goals.pupil", pupil_id=pupil.id, _anchor="build-up"),
         ),
-        page=lambda: _pupil_page(pupil, services.goals_for_pupils([pupil.id])[pupil.id], form),
+        page=lambda: _pupil_page(*services.goals_of(current_user, pupil.id), form),
     )
 
 
@@ -138,9 +126,8 @@ def new(pupil_id: int):
 # --- one goal ----------------------------------------------------------------------------------
 
 
-def _goal_page(goal: Goal, **forms):
-    if current_user.id != goal.pupil_id:
-        audit.record(current_user, "goal.view", goal, person=goal.pupil)
+def _goal_page(goal_id: int, **forms):
+    goal = services.goal_page(current_user, goal_id)
     checkins = services.checkins_for_goals([goal.id])[goal.id]
     status_form = forms.get("status_form") or StatusForm(formdata=None)
     status_form.to.choices = [(s, status_label(s)) for s in services.next_states(goal.status)]
@@ -163,13 +150,12 @@ def _goal_page(goal: Goal, **forms):
 
 @bp.get("/<int:goal_id>")
 def show(goal_id: int):
-    return _goal_page(_goal(goal_id))
+    return _goal_page(goal_id)
 
 
 @bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_edit_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_edit_goal)
     form = GoalForm(obj=goal)
     back = url_for("goals.show", goal_id=goal.id)
     return web.handle_form(
@@ -188,8 +174,7 @@ def edit(goal_id: int):
 
 @bp.post("/<int:goal_id>/comments")
 def add_comment(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_comment_on_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_comment_on_goal)
     form = CommentForm()
     return web.handle_form(
         form,
@@ -198,14 +183,13 @@ def add_comment(goal_id: int):
             _("Your comment has been added."),
             url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, comment_form=form),
+        page=lambda: _goal_page(goal.id, comment_form=form),
     )
 
 
 @bp.post("/<int:goal_id>/checkins")
 def check_in(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_check_in(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_check_in)
     form = CheckInForm()
     # Refused: the goal page shows the form with the message and the comment kept.
     return web.handle_form(
@@ -216,14 +200,13 @@ def check_in(goal_id: int):
             local_path(form.next.data)
             or url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, checkin_form=form),
+        page=lambda: _goal_page(goal.id, checkin_form=form),
     )
 
 
 @bp.post("/<int:goal_id>/status")
 def change_status(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_edit_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_edit_goal)
     form = StatusForm()
     return web.handle_form(
         form,
@@ -232,7 +215,7 @@ def change_status(goal_id: int):
             _("The goal is now: %(status)s.", status=status_label(goal.status)),
             url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, status_form=form),
+        page=lambda: _goal_page(goal.id, status_form=form),
     )
 
 

@@ -95,15 +95,7 @@ def build_up(pupil_id: int):
 @bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
 def new(pupil_id: int):
     pupil = _pupil(pupil_id, policy.can_create_goal)
-    form = GoalForm()
-    chosen = starters.starter(request.args.get("template") or form.template.data)
-    if not form.is_submitted() and chosen:
-        # A template only prefills: the care team adapts it for the pupil before saving.
-        form.template.data = chosen.key
-        form.title.data = str(chosen.title)
-        form.why.data = str(chosen.why)
-        form.steps.data = str(chosen.steps)
-        form.evidence.data = str(chosen.evidence)
+    form, chosen = _new_goal_form()
     return web.handle_form(
         form,
         lambda: services.create_goal(
@@ -112,14 +104,31 @@ def new(pupil_id: int):
         done=lambda goal: web.done(
             _("The goal has been saved."), url_for("goals.show", goal_id=goal.id)
         ),
-        page=lambda: render_template(
-            "goals/form.html",
-            form=form,
-            pupil=pupil,
-            goal=None,
-            starters=starters.STARTERS,
-            chosen=chosen,
-        ),
+        page=lambda: _form_page(form, pupil, None, starters.STARTERS, chosen),
+    )
+
+
+def _new_goal_form() -> tuple[GoalForm, starters.Starter | None]:
+    """The form, prefilled from the chosen template on its first showing: a template only
+    prefills, the care team adapts it for the pupil before saving."""
+    form = GoalForm()
+    chosen = starters.starter(request.args.get("template") or form.template.data)
+    if chosen and not form.is_submitted():
+        _prefill(form, chosen)
+    return form, chosen
+
+
+def _prefill(form: GoalForm, chosen: starters.Starter) -> None:
+    form.template.data = chosen.key
+    form.title.data = str(chosen.title)
+    form.why.data = str(chosen.why)
+    form.steps.data = str(chosen.steps)
+    form.evidence.data = str(chosen.evidence)
+
+
+def _form_page(form: GoalForm, pupil: User, goal: Goal | None, choices=(), chosen=None):
+    return render_template(
+        "goals/form.html", form=form, pupil=pupil, goal=goal, starters=choices, chosen=chosen
     )
 
 
@@ -161,15 +170,15 @@ def edit(goal_id: int):
     return web.handle_form(
         form,
         lambda: services.update_goal(current_user, goal, _data(form)),
-        done=lambda changes: (
-            web.done(_("The changes have been saved."), back)
-            if changes
-            else web.done(_("Nothing was changed."), back, "info")
-        ),
-        page=lambda: render_template(
-            "goals/form.html", form=form, pupil=goal.pupil, goal=goal, starters=(), chosen=None
-        ),
+        done=lambda changes: _saved(changes, back),
+        page=lambda: _form_page(form, goal.pupil, goal),
     )
+
+
+def _saved(changes: dict, back: str):
+    if changes:
+        return web.done(_("The changes have been saved."), back)
+    return web.done(_("Nothing was changed."), back, "info")
 
 
 @bp.post("/<int:goal_id>/comments")

@@ -123,9 +123,13 @@ def post(problem_id: int):
             _("The problem has been posted in %(room)s.", room=room.name),
             url_for("problems.post_page", post_id=created.id),
         ),
-        page=lambda: render_template(
-            "problems/post.html", form=form, problem=problem, room=room, members=members
-        ),
+        page=lambda: _post_form_page(form, problem, room, members),
+    )
+
+
+def _post_form_page(form, problem: Problem, room: Room, members: list):
+    return render_template(
+        "problems/post.html", form=form, problem=problem, room=room, members=members
     )
 
 
@@ -221,20 +225,24 @@ def attempt(attempt_id: int):
     return _attempt_page(attempt.id, form)
 
 
+def _give_feedback(form: FeedbackForm, attempt: Attempt) -> None:
+    services.give_feedback(
+        current_user,
+        attempt,
+        feedback=form.feedback.data,
+        status=form.status.data,
+        level_move=int(form.level_move.data or 0),
+        reason=form.reason.data or "",
+    )
+
+
 @bp.post("/attempts/<int:attempt_id>")
 def give_feedback(attempt_id: int):
     attempt = services.attempt_for(current_user, attempt_id, policy.can_give_feedback)
     form = FeedbackForm()
     return web.handle_form(
         form,
-        lambda: services.give_feedback(
-            current_user,
-            attempt,
-            feedback=form.feedback.data,
-            status=form.status.data,
-            level_move=int(form.level_move.data or 0),
-            reason=form.reason.data or "",
-        ),
+        lambda: _give_feedback(form, attempt),
         done=lambda _result: web.done(
             _("The feedback has been saved and the pupil told."),
             url_for("problems.post_page", post_id=attempt.post_id),

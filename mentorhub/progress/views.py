@@ -42,9 +42,8 @@ def _choice(name: str, allowed, default: str = "") -> str:
 @bp.get("/review")
 def review_list():
     policy.authorize(policy.can_view_review(current_user))
-    sort = _choice("sort", reviews.SORTS, "name")
+    sort, flag_type = _choice("sort", reviews.SORTS, "name"), _choice("flag", {*FLAG_TYPES, "any"})
     descending = request.args.get("dir") == "desc"
-    flag_type = _choice("flag", {*FLAG_TYPES, "any"})
     everyone = reviews.review_rows(current_user)
     rows = reviews.sort_rows(reviews.filter_rows(everyone, flag_type), sort, descending)
     return render_template(

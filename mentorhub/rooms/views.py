@@ -96,26 +96,30 @@ def members(room_id: int):
     )
 
 
+def _confirm_archive(room: Room):
+    return confirm.page(
+        confirm.Confirmation(
+            question=_("Archive the room %(name)s?", name=room.name),
+            consequences=[
+                _(
+                    "Nobody can write in the room any more; its members can still read "
+                    "the history. An archived room cannot be opened again."
+                ),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, archive the room"),
+            back=url_for("rooms.show", room_id=room.id),
+        )
+    )
+
+
 @bp.post("/<int:room_id>/archive")
 def archive(room_id: int):
     room = services.room_for(current_user, room_id, policy.can_manage_room)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not confirm.confirmed():
-        return confirm.page(
-            confirm.Confirmation(
-                question=_("Archive the room %(name)s?", name=room.name),
-                consequences=[
-                    _(
-                        "Nobody can write in the room any more; its members can still read "
-                        "the history. An archived room cannot be opened again."
-                    ),
-                    _("Nobody is sent a message about it."),
-                ],
-                yes=_("Yes, archive the room"),
-                back=url_for("rooms.show", room_id=room.id),
-            )
-        )
+        return _confirm_archive(room)
     run_and_flash(
         lambda: services.archive(current_user, room),
         _("The room is archived: it can be read but not written in."),

@@ -238,6 +238,20 @@ def room_page(reader: User, room_id: int) -> RoomPage:
     )
 
 
+def _image_context(reader: User, stored: ChatImage) -> tuple[Attempt | None, Room | None]:
+    """The attempt the image belongs to, or else its room, when the reader may see it."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
+    if attempt is not None:
+        if not policy.can_view_attempt(reader, attempt):
+            raise Missing()
+        return attempt, None
+    room = room_for(reader, stored.room_id)
+    hidden = db.session.scalar(sa.select(Message.hidden_at).where(Message.image_id == stored.id))
+    if hidden is not None and not policy.can_moderate(reader, room):
+        raise Missing()
+    return None, room
+
+
 def image_for(reader: User, image_id: int) -> tuple[ChatImage, Path]:
     """A stored image and its file: a chat image for those who can read its room (a hidden
     one only for its moderators; observers audited as `chat_image.read`); an attempt's image
@@ -247,26 +261,12 @@ def image_for(reader: User, image_id: int) -> tuple[ChatImage, Path]:
     stored = db.session.get(ChatImage, image_id)
     if stored is None:
         raise Missing()
-    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
-    room = None
-    if attempt is not None:
-        if not policy.can_view_attempt(reader, attempt):
-            raise Missing()
-    else:
-        room = room_for(reader, stored.room_id)
-        hidden = db.session.scalar(
-            sa.select(Message.hidden_at).where(Message.image_id == stored.id)
-        )
-        if hidden is not None and not policy.can_moderate(reader, room):
-            raise Missing()
+    attempt, room = _image_context(reader, stored)
     path = images.path_of(stored.stored_name)
     if not path.is_file():
         raise Missing()
-    if attempt is not None:
-        if attempt.pupil_id != reader.id:
-            audit.record(
-                reader, "attempt_image.read", attempt, person=attempt.pupil, image=stored.id
-            )
-    elif policy.is_observer(reader, room):
+    if attempt is not None and attempt.pupil_id != reader.id:
+        audit.record(reader, "attempt_image.read", attempt, person=attempt.pupil, image=stored.id)
+    elif room is not None and policy.is_observer(reader, room):
         audit.record(reader, "chat_image.read", stored, room_id=room.id)
     return stored, path

@@ -38,6 +38,14 @@ class DomainError(Exception):
             raise error
 
 
+class Refused(Exception):
+    """A service's check said no: the reader may not see or do this (answered 403)."""
+
+
+class Missing(Exception):
+    """Nothing the reader may see is at this address (answered 404)."""
+
+
 def show_on_form(error: DomainError, form) -> None:
     """Roll back the failed action and attach each message to its field (or the whole form)."""
     db.session.rollback()
@@ -114,6 +122,8 @@ def _page(code: int, text=None):
 def register(app: Flask) -> None:
     for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _page(code))
+    app.register_error_handler(Refused, lambda e: _page(403))
+    app.register_error_handler(Missing, lambda e: _page(404))
 
     @app.errorhandler(413)
     def too_large(e):

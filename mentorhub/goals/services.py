@@ -13,12 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import markup, policy
+from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.goals.models import RATINGS, BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
 from mentorhub.notifications.services import notify
@@ -127,7 +126,8 @@ def _everyone_but(actor: User, pupil: User) -> list[User]:
 
 
 def _goal_link(goal: Goal) -> str:
-    return url_for("goals.show", goal_id=goal.id)
+    # a plain path (as meetings and nominations link), so no request is needed to build it
+    return f"/goals/{goal.id}"
 
 
 # --- goals -----------------------------------------------------------------------------------
@@ -235,7 +235,46 @@ def change_status(actor: User, goal: Goal, to: str, note: str) -> GoalEvent:
     return event
 
 
-# --- reading ---------------------------------------------------------------------------------
+# --- reading: check, load and audit together ------------------------------------------------
+
+
+def pupil_for(reader: User, pupil_id: int, allowed: Any) -> User:
+    """The person whose goals the address names, for a reader the rule `allowed` lets in.
+    Access is decided on the id before anything is loaded, so an outsider gets `Refused` (403)
+    for every id alike and cannot tell which pupils exist. Not audited: it shows nothing."""
+    if not allowed(reader, pupil_id):
+        raise Refused()
+    pupil = db.session.get(User, pupil_id)
+    if pupil is None:
+        raise Missing()
+    return pupil
+
+
+def goals_of(reader: User, pupil_id: int) -> tuple[User, list[Goal]]:
+    """A pupil's goals for the staff around them, audited as `goals.view`."""
+    pupil = pupil_for(reader, pupil_id, policy.cares_for)
+    audit.record(reader, "goals.view", pupil, person=pupil)
+    return pupil, goals_for_pupils([pupil.id])[pupil.id]
+
+
+def goal_for(reader: User, goal_id: int, *rules: Any) -> Goal:
+    """The goal, for the pupil and the staff around them (and each of `rules`, such as
+    `policy.can_edit_goal`); `Missing` for no goal, `Refused` otherwise. Not audited: it is
+    for the actions, whose page (`goal_page`) is."""
+    goal = db.session.get(Goal, goal_id)
+    if goal is None:
+        raise Missing()
+    if not all(rule(reader, goal) for rule in (policy.can_view_goal, *rules)):
+        raise Refused()
+    return goal
+
+
+def goal_page(reader: User, goal_id: int) -> Goal:
+    """One goal to show: read by anyone but its pupil, it is audited as `goal.view`."""
+    goal = goal_for(reader, goal_id)
+    if reader.id != goal.pupil_id:
+        audit.record(reader, "goal.view", goal, person=goal.pupil)
+    return goal
 
 
 def goals_for_pupils(pupil_ids: Iterable[int]) -> dict[int, list[Goal]]:
@@ -336,7 +375,7 @@ def write_build_up(actor: User, pupil: User, body: str) -> BuildUpSummary:
         _everyone_but(actor, pupil),
         "build_up.written",
         {"mentor": actor.name, "pupil": pupil.name},
-        url_for("goals.pupil", pupil_id=pupil.id),
+        f"/goals/pupils/{pupil.id}",
     )
     db.session.flush()
     return summary

@@ -9,9 +9,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mentorhub import audit, policy, web
+from mentorhub import policy, web
 from mentorhub.accounts.models import User
-from mentorhub.extensions import db
 from mentorhub.goals import services, starters
 from mentorhub.goals.forms import BuildUpForm, CheckInForm, CommentForm, GoalForm, StatusForm
 from mentorhub.goals.labels import rating_label, status_label
@@ -21,17 +20,8 @@ from mentorhub.redirects import local_path
 bp = web.blueprint("goals", __name__)
 
 
-def _goal(goal_id: int) -> Goal:
-    goal = db.get_or_404(Goal, goal_id)
-    policy.authorize(policy.can_view_goal(current_user, goal))
-    return goal
-
-
 def _pupil(pupil_id: int, allowed) -> User:
-    """Access is decided on the id before anything is loaded, so an outsider gets 403 for every
-    id alike and cannot tell which pupils exist."""
-    policy.authorize(allowed(current_user, pupil_id))
-    return db.get_or_404(User, pupil_id)
+    return services.pupil_for(current_user, pupil_id, allowed)
 
 
 def _data(form: GoalForm) -> services.GoalData:
@@ -56,9 +46,7 @@ def _last_ratings(goals: list[Goal]) -> dict[int, object]:
 def pupil(pupil_id: int):
     if current_user.id == pupil_id:
         return redirect(url_for("goals.mine"))
-    pupil = _pupil(pupil_id, policy.cares_for)
-    audit.record(current_user, "goals.view", pupil, person=pupil)
-    goals = services.goals_for_pupils([pupil.id])[pupil.id]
+    pupil, goals = services.goals_of(current_user, pupil_id)
     return _pupil_page(pupil, goals, BuildUpForm(formdata=None))
 
 
@@ -100,22 +88,14 @@ def build_up(pupil_id: int):
             _("What to build up next has been saved."),
             url_for("goals.pupil", pupil_id=pupil.id, _anchor="build-up"),
         ),
-        page=lambda: _pupil_page(pupil, services.goals_for_pupils([pupil.id])[pupil.id], form),
+        page=lambda: _pupil_page(*services.goals_of(current_user, pupil.id), form),
     )
 
 
 @bp.route("/pupils/<int:pupil_id>/new", methods=["GET", "POST"])
 def new(pupil_id: int):
     pupil = _pupil(pupil_id, policy.can_create_goal)
-    form = GoalForm()
-    chosen = starters.starter(request.args.get("template") or form.template.data)
-    if not form.is_submitted() and chosen:
-        # A template only prefills: the care team adapts it for the pupil before saving.
-        form.template.data = chosen.key
-        form.title.data = str(chosen.title)
-        form.why.data = str(chosen.why)
-        form.steps.data = str(chosen.steps)
-        form.evidence.data = str(chosen.evidence)
+    form, chosen = _new_goal_form()
     return web.handle_form(
         form,
         lambda: services.create_goal(
@@ -124,23 +104,39 @@ def new(pupil_id: int):
         done=lambda goal: web.done(
             _("The goal has been saved."), url_for("goals.show", goal_id=goal.id)
         ),
-        page=lambda: render_template(
-            "goals/form.html",
-            form=form,
-            pupil=pupil,
-            goal=None,
-            starters=starters.STARTERS,
-            chosen=chosen,
-        ),
+        page=lambda: _form_page(form, pupil, None, starters.STARTERS, chosen),
+    )
+
+
+def _new_goal_form() -> tuple[GoalForm, starters.Starter | None]:
+    """The form, prefilled from the chosen template on its first showing: a template only
+    prefills, the care team adapts it for the pupil before saving."""
+    form = GoalForm()
+    chosen = starters.starter(request.args.get("template") or form.template.data)
+    if chosen and not form.is_submitted():
+        _prefill(form, chosen)
+    return form, chosen
+
+
+def _prefill(form: GoalForm, chosen: starters.Starter) -> None:
+    form.template.data = chosen.key
+    form.title.data = str(chosen.title)
+    form.why.data = str(chosen.why)
+    form.steps.data = str(chosen.steps)
+    form.evidence.data = str(chosen.evidence)
+
+
+def _form_page(form: GoalForm, pupil: User, goal: Goal | None, choices=(), chosen=None):
+    return render_template(
+        "goals/form.html", form=form, pupil=pupil, goal=goal, starters=choices, chosen=chosen
     )
 
 
 # --- one goal ----------------------------------------------------------------------------------
 
 
-def _goal_page(goal: Goal, **forms):
-    if current_user.id != goal.pupil_id:
-        audit.record(current_user, "goal.view", goal, person=goal.pupil)
+def _goal_page(goal_id: int, **forms):
+    goal = services.goal_page(current_user, goal_id)
     checkins = services.checkins_for_goals([goal.id])[goal.id]
     status_form = forms.get("status_form") or StatusForm(formdata=None)
     status_form.to.choices = [(s, status_label(s)) for s in services.next_states(goal.status)]
@@ -163,33 +159,31 @@ def _goal_page(goal: Goal, **forms):
 
 @bp.get("/<int:goal_id>")
 def show(goal_id: int):
-    return _goal_page(_goal(goal_id))
+    return _goal_page(goal_id)
 
 
 @bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_edit_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_edit_goal)
     form = GoalForm(obj=goal)
     back = url_for("goals.show", goal_id=goal.id)
     return web.handle_form(
         form,
         lambda: services.update_goal(current_user, goal, _data(form)),
-        done=lambda changes: (
-            web.done(_("The changes have been saved."), back)
-            if changes
-            else web.done(_("Nothing was changed."), back, "info")
-        ),
-        page=lambda: render_template(
-            "goals/form.html", form=form, pupil=goal.pupil, goal=goal, starters=(), chosen=None
-        ),
+        done=lambda changes: _saved(changes, back),
+        page=lambda: _form_page(form, goal.pupil, goal),
     )
+
+
+def _saved(changes: dict, back: str):
+    if changes:
+        return web.done(_("The changes have been saved."), back)
+    return web.done(_("Nothing was changed."), back, "info")
 
 
 @bp.post("/<int:goal_id>/comments")
 def add_comment(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_comment_on_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_comment_on_goal)
     form = CommentForm()
     return web.handle_form(
         form,
@@ -198,14 +192,13 @@ def add_comment(goal_id: int):
             _("Your comment has been added."),
             url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, comment_form=form),
+        page=lambda: _goal_page(goal.id, comment_form=form),
     )
 
 
 @bp.post("/<int:goal_id>/checkins")
 def check_in(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_check_in(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_check_in)
     form = CheckInForm()
     # Refused: the goal page shows the form with the message and the comment kept.
     return web.handle_form(
@@ -216,14 +209,13 @@ def check_in(goal_id: int):
             local_path(form.next.data)
             or url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, checkin_form=form),
+        page=lambda: _goal_page(goal.id, checkin_form=form),
     )
 
 
 @bp.post("/<int:goal_id>/status")
 def change_status(goal_id: int):
-    goal = _goal(goal_id)
-    policy.authorize(policy.can_edit_goal(current_user, goal))
+    goal = services.goal_for(current_user, goal_id, policy.can_edit_goal)
     form = StatusForm()
     return web.handle_form(
         form,
@@ -232,7 +224,7 @@ def change_status(goal_id: int):
             _("The goal is now: %(status)s.", status=status_label(goal.status)),
             url_for("goals.show", goal_id=goal.id, _anchor="timeline"),
         ),
-        page=lambda: _goal_page(goal, status_form=form),
+        page=lambda: _goal_page(goal.id, status_form=form),
     )
 
 

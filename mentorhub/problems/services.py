@@ -10,13 +10,14 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from mentorhub import audit, markup, policy
 from mentorhub.accounts.models import User
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.notifications import services as notifications
 from mentorhub.problems.models import (
@@ -572,3 +573,77 @@ def my_problems(pupil: User) -> MyProblems:
     )
     solved = [a for a in attempts if a.status == AttemptStatus.SOLVED]
     return MyProblems(attempts=attempts, solved=solved, levels=levels, history=history)
+
+
+# --- reading: check, load and audit together ----------------------------------------------------
+
+
+def _get(model: Any, object_id: int, reader: User, rules: tuple[Any, ...]) -> Any:
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise Missing()
+    if not all(rule(reader, found) for rule in rules):
+        raise Refused()
+    return found
+
+
+def problem_for(reader: User, problem_id: int, *rules: Any) -> Problem:
+    """A problem of the bank, for those who may read it (and each of `rules`)."""
+    return _get(Problem, problem_id, reader, (policy.can_view_problem, *rules))
+
+
+def post_for(reader: User, post_id: int, *rules: Any) -> ProblemPost:
+    """A posted problem, for those who may read it (and each of `rules`, such as
+    `policy.can_work_on`). Not audited: it is for the actions, whose page (`post_page`) is."""
+    return _get(ProblemPost, post_id, reader, (policy.can_view_post, *rules))
+
+
+def attempt_for(reader: User, attempt_id: int, *rules: Any) -> Attempt:
+    """An attempt, for the pupil, the room's mentor and the pupil's linked staff (and each of
+    `rules`). Not audited: it is for the actions, whose page (`attempt_page`) is."""
+    return _get(Attempt, attempt_id, reader, (policy.can_view_attempt, *rules))
+
+
+@dataclass
+class PostPage:
+    """What the page of a posted problem shows the reader."""
+
+    post: ProblemPost
+    problem: Problem
+    can_work: bool
+    level: int | None
+    shown_hints: list[Any]
+    more_hints: bool
+    openings: list[HintReveal]
+    attempts: list[Attempt]
+    can_feedback: bool
+
+
+def post_page(reader: User, post_id: int) -> PostPage:
+    """A posted problem with its hints and the attempts the reader may see. Read from outside
+    (linked school staff) it is audited as `problem_post.read`, and every other pupil's
+    attempts shown as `attempts.read` (by `attempts_for`)."""
+    post = post_for(reader, post_id)
+    if policy.is_post_observer(reader, post):
+        audit.record(reader, "problem_post.read", post)
+    can_work = policy.can_work_on(reader, post)
+    hints = post.problem.hints
+    opened = revealed(post, reader) if can_work else []
+    return PostPage(
+        post=post,
+        problem=post.problem,
+        can_work=can_work,
+        level=post.level_for(reader.id),
+        shown_hints=[h for h in hints if h.position in opened],
+        more_hints=len(opened) < len(hints),
+        openings=hint_openings(reader, post) if not can_work else [],
+        attempts=attempts_for(reader, post),
+        can_feedback=policy.can_manage_room(reader, post.room),
+    )
+
+
+def attempt_page(reader: User, attempt_id: int) -> Attempt:
+    """One attempt to show: read by anyone but its pupil, audited as `attempts.read`."""
+    attempt = attempt_for(reader, attempt_id)
+    record_views(reader, [attempt])
+    return attempt

@@ -1,12 +1,12 @@
 """Problems: the bank (write, preview, share), posting into rooms, the problem page with hints
 and attempts, the mentor's feedback, and the pupil's "My problems"."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import audit, policy
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub import policy, web
+from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
 from mentorhub.problems import services
 from mentorhub.problems.forms import AttemptForm, FeedbackForm, ProblemForm, post_form
@@ -16,31 +16,7 @@ from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms.models import Room
 from mentorhub.uploads import images
 
-bp = Blueprint("problems", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
-
-
-def _problem(problem_id: int) -> Problem:
-    problem = db.get_or_404(Problem, problem_id)
-    policy.authorize(policy.can_view_problem(current_user, problem))
-    return problem
-
-
-def _post(post_id: int) -> ProblemPost:
-    post = db.get_or_404(ProblemPost, post_id)
-    policy.authorize(policy.can_view_post(current_user, post))
-    return post
-
-
-def _attempt(attempt_id: int) -> Attempt:
-    attempt = db.get_or_404(Attempt, attempt_id)
-    policy.authorize(policy.can_view_attempt(current_user, attempt))
-    return attempt
+bp = web.blueprint("problems", __name__)
 
 
 # --- the bank ----------------------------------------------------------------------------------
@@ -71,26 +47,37 @@ def _data(form: ProblemForm) -> services.ProblemData:
     )
 
 
+def _form_page(form: ProblemForm, problem: Problem | None, preview: dict | None = None):
+    return render_template("problems/form.html", form=form, problem=problem, preview=preview)
+
+
+def _save(form: ProblemForm, problem: Problem | None) -> Problem:
+    if problem is None:
+        return services.create_problem(current_user, _data(form))
+    services.update_problem(current_user, problem, _data(form))
+    return problem
+
+
 def _edit(form: ProblemForm, problem: Problem | None):
     form.subject_area_id.choices = [
         (a.id, a.name) for a in programme.subject_areas(only_active=True)
     ]
-    rendered = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            rendered = services.preview(_data(form))
-        else:
-            try:
-                if problem is None:
-                    problem = services.create_problem(current_user, _data(form))
-                else:
-                    services.update_problem(current_user, problem, _data(form))
-            except DomainError as error:
-                show_on_form(error, form)
-            else:
-                flash(_("The problem has been saved."), "success")
-                return redirect(url_for("problems.show", problem_id=problem.id))
-    return render_template("problems/form.html", form=form, problem=problem, preview=rendered)
+    if "preview" in request.form:
+        # A preview stores nothing: it shows the problem as pupils will see it.
+        return web.handle_form(
+            form,
+            lambda: services.preview(_data(form)),
+            done=lambda shown: _form_page(form, problem, shown),
+            page=lambda: _form_page(form, problem),
+        )
+    return web.handle_form(
+        form,
+        lambda: _save(form, problem),
+        done=lambda saved: web.done(
+            _("The problem has been saved."), url_for("problems.show", problem_id=saved.id)
+        ),
+        page=lambda: _form_page(form, problem),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,8 +88,7 @@ def new():
 
 @bp.route("/<int:problem_id>/edit", methods=["GET", "POST"])
 def edit(problem_id: int):
-    problem = _problem(problem_id)
-    policy.authorize(policy.can_edit_problem(current_user, problem))
+    problem = services.problem_for(current_user, problem_id, policy.can_edit_problem)
     form = ProblemForm(obj=problem)
     if not form.is_submitted():
         form.hints.data = "\n".join(h.body for h in problem.hints)
@@ -114,7 +100,7 @@ def edit(problem_id: int):
 
 @bp.get("/<int:problem_id>")
 def show(problem_id: int):
-    problem = _problem(problem_id)
+    problem = services.problem_for(current_user, problem_id)
     return render_template(
         "problems/show.html",
         problem=problem,
@@ -125,69 +111,57 @@ def show(problem_id: int):
 
 @bp.route("/<int:problem_id>/post", methods=["GET", "POST"])
 def post(problem_id: int):
-    problem = _problem(problem_id)
+    problem = services.problem_for(current_user, problem_id)
     room = db.get_or_404(Room, request.args.get("room_id", type=int) or 0)
     policy.authorize(policy.can_post_problem(current_user, problem, room))
     members = [m.user for m in room.members]
     form = post_form(members, services.default_levels(problem, room), problem.levels)
-    if form.validate_on_submit():
-        everyone = form.audience.data == "everyone"
-        levels = {
-            u.id: form[f"level_{u.id}"].data
-            for u in members
-            if everyone or form[f"pupil_{u.id}"].data
-        }
-        try:
-            created = services.post_problem(
-                current_user, problem, room, to_everyone=everyone, levels=levels
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The problem has been posted in %(room)s.", room=room.name), "success")
-            return redirect(url_for("problems.post_page", post_id=created.id))
+    return web.handle_form(
+        form,
+        lambda: _post_problem(form, problem, room, members),
+        done=lambda created: web.done(
+            _("The problem has been posted in %(room)s.", room=room.name),
+            url_for("problems.post_page", post_id=created.id),
+        ),
+        page=lambda: _post_form_page(form, problem, room, members),
+    )
+
+
+def _post_form_page(form, problem: Problem, room: Room, members: list):
     return render_template(
         "problems/post.html", form=form, problem=problem, room=room, members=members
     )
 
 
+def _post_problem(form, problem: Problem, room: Room, members: list) -> ProblemPost:
+    everyone = form.audience.data == "everyone"
+    levels = {
+        u.id: form[f"level_{u.id}"].data for u in members if everyone or form[f"pupil_{u.id}"].data
+    }
+    return services.post_problem(current_user, problem, room, to_everyone=everyone, levels=levels)
+
+
 # --- a posted problem ----------------------------------------------------------------------------
 
 
-def _post_page(post: ProblemPost, attempt_form: AttemptForm | None = None, status: int = 200):
-    if policy.is_post_observer(current_user, post):
-        audit.record(current_user, "problem_post.read", post)
-    can_work = policy.can_work_on(current_user, post)
-    hints = post.problem.hints
-    opened = services.revealed(post, current_user) if can_work else []
-    return (
-        render_template(
-            "problems/post_page.html",
-            post=post,
-            problem=post.problem,
-            can_work=can_work,
-            level=post.level_for(current_user.id),
-            shown_hints=[h for h in hints if h.position in opened],
-            more_hints=len(opened) < len(hints),
-            openings=services.hint_openings(current_user, post) if not can_work else [],
-            attempts=services.attempts_for(current_user, post),
-            can_feedback=policy.can_manage_room(current_user, post.room),
-            form=attempt_form or AttemptForm(formdata=None),
-            confirm=ConfirmForm(),
-        ),
-        status,
+def _post_page(post_id: int, attempt_form: AttemptForm | None = None):
+    page = services.post_page(current_user, post_id)
+    return render_template(
+        "problems/post_page.html",
+        **vars(page),
+        form=attempt_form or AttemptForm(formdata=None),
+        confirm=ConfirmForm(),
     )
 
 
 @bp.get("/posts/<int:post_id>")
 def post_page(post_id: int):
-    return _post_page(_post(post_id))
+    return _post_page(post_id)
 
 
 @bp.post("/posts/<int:post_id>/hints")
 def reveal_hint(post_id: int):
-    post = _post(post_id)
-    policy.authorize(policy.can_work_on(current_user, post))
+    post = services.post_for(current_user, post_id, policy.can_work_on)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run_and_flash(
@@ -196,71 +170,83 @@ def reveal_hint(post_id: int):
     return redirect(url_for("problems.post_page", post_id=post.id, _anchor="hints"))
 
 
+def _submit_attempt(form: AttemptForm, post: ProblemPost) -> Attempt:
+    data = images.read_upload(form.image.data)
+    return services.submit_attempt(
+        current_user, post, answer=form.answer.data or "", body=form.body.data or "", image=data
+    )
+
+
+def _attempt_sent(attempt: Attempt):
+    to = url_for("problems.post_page", post_id=attempt.post_id, _anchor="attempts")
+    if attempt.correct is True:
+        return web.done(_("Correct! Well done."), to)
+    if attempt.correct is False:
+        return web.done(_("Not yet. Look at your solution again or open a hint."), to, "info")
+    return web.done(_("Your attempt has been sent to your mentor."), to)
+
+
 @bp.post("/posts/<int:post_id>/attempts")
 def submit_attempt(post_id: int):
-    post = _post(post_id)
-    policy.authorize(policy.can_work_on(current_user, post))
+    post = services.post_for(current_user, post_id, policy.can_work_on)
     form = AttemptForm()
-    if form.validate_on_submit():
-        data = images.read_upload(form.image.data)
-        try:
-            attempt = services.submit_attempt(
-                current_user,
-                post,
-                answer=form.answer.data or "",
-                body=form.body.data or "",
-                image=data,
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            if attempt.correct is True:
-                flash(_("Correct! Well done."), "success")
-            elif attempt.correct is False:
-                flash(_("Not yet. Look at your solution again or open a hint."), "info")
-            else:
-                flash(_("Your attempt has been sent to your mentor."), "success")
-            return redirect(url_for("problems.post_page", post_id=post.id, _anchor="attempts"))
-    # Answered with the page and the typed text kept; nothing stored.
-    return _post_page(post, form)
+    # Refused: the page again with the typed text kept; nothing stored.
+    return web.handle_form(
+        form,
+        lambda: _submit_attempt(form, post),
+        done=_attempt_sent,
+        page=lambda: _post_page(post.id, form),
+    )
 
 
 # --- feedback ------------------------------------------------------------------------------------
 
 
-@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
-def attempt(attempt_id: int):
-    attempt = _attempt(attempt_id)
-    can_feedback = policy.can_give_feedback(current_user, attempt)
-    form = FeedbackForm()
-    if request.method == "POST":
-        policy.authorize(can_feedback)
-        if form.validate_on_submit():
-            try:
-                services.give_feedback(
-                    current_user,
-                    attempt,
-                    feedback=form.feedback.data,
-                    status=form.status.data,
-                    level_move=int(form.level_move.data or 0),
-                    reason=form.reason.data or "",
-                )
-            except DomainError as error:
-                show_on_form(error, form)
-            else:
-                flash(_("The feedback has been saved and the pupil told."), "success")
-                return redirect(url_for("problems.post_page", post_id=attempt.post_id))
-    elif attempt.feedback:
-        form.feedback.data = attempt.feedback
-        form.status.data = attempt.status if attempt.status != "new" else None
-    services.record_views(current_user, [attempt])
+def _attempt_page(attempt_id: int, form: FeedbackForm):
+    attempt = services.attempt_page(current_user, attempt_id)
     return render_template(
         "problems/attempt.html",
         attempt=attempt,
         post=attempt.post,
         form=form,
-        can_feedback=can_feedback,
+        can_feedback=policy.can_give_feedback(current_user, attempt),
         current_level=services.pupil_levels([attempt.pupil_id], attempt.post.room.subject_area_id),
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int):
+    attempt = services.attempt_for(current_user, attempt_id)
+    form = FeedbackForm(formdata=None)
+    if attempt.feedback:
+        form.feedback.data = attempt.feedback
+        form.status.data = attempt.status if attempt.status != "new" else None
+    return _attempt_page(attempt.id, form)
+
+
+def _give_feedback(form: FeedbackForm, attempt: Attempt) -> None:
+    services.give_feedback(
+        current_user,
+        attempt,
+        feedback=form.feedback.data,
+        status=form.status.data,
+        level_move=int(form.level_move.data or 0),
+        reason=form.reason.data or "",
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>")
+def give_feedback(attempt_id: int):
+    attempt = services.attempt_for(current_user, attempt_id, policy.can_give_feedback)
+    form = FeedbackForm()
+    return web.handle_form(
+        form,
+        lambda: _give_feedback(form, attempt),
+        done=lambda _result: web.done(
+            _("The feedback has been saved and the pupil told."),
+            url_for("problems.post_page", post_id=attempt.post_id),
+        ),
+        page=lambda: _attempt_page(attempt.id, form),
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from mentorhub import policy
+from mentorhub import audit, policy
 from mentorhub.accounts.models import Role, User
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.pupils.models import StaffLink
 
@@ -56,11 +58,6 @@ def add_link(actor: User, pupil: User, staff_id: int, relation: str) -> StaffLin
     From then on they see the pupil's whole record (`policy.cares_for`), so only someone of
     the pupil's own school in the role the relation names may be linked.
     """
-    from flask_babel import lazy_gettext as _l
-
-    from mentorhub import audit
-    from mentorhub.errors import DomainError
-
     allowed = {(person.id, rel) for person, rel in link_candidates(pupil)}
     if (staff_id, relation) not in allowed:
         raise DomainError(
@@ -76,11 +73,6 @@ def add_link(actor: User, pupil: User, staff_id: int, relation: str) -> StaffLin
 def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
     """End a link: the person loses access to the pupil's record at their next request, and
     to the rooms they read through the pupil at once (open sockets included)."""
-    from flask_babel import lazy_gettext as _l
-
-    from mentorhub import audit
-    from mentorhub.errors import DomainError
-
     link = db.session.get(StaffLink, (pupil.id, staff_id, relation))
     if link is None:
         raise DomainError(_l("That person is not in the pupil's team."))
@@ -101,11 +93,22 @@ def remove_link(actor: User, pupil: User, staff_id: int, relation: str) -> None:
     realtime.room_access_changed([staff_id], rooms)
 
 
-def pupil_or_404(pupil_id: int) -> User:
-    """The pupil with this id; 404 when there is none or the person is not a pupil."""
-    from flask import abort
+def is_pupil(user: User) -> bool:
+    return user.has_role(Role.PUPIL)
 
-    pupil = db.get_or_404(User, pupil_id)
-    if not pupil.has_role(Role.PUPIL):
-        abort(404)
+
+def pupil_or_404(pupil_id: int) -> User:
+    """The pupil with this id; `Missing` (404) when there is none or the person is not a
+    pupil."""
+    pupil = db.session.get(User, pupil_id)
+    if pupil is None or not is_pupil(pupil):
+        raise Missing()
     return pupil
+
+
+def team_page(coordinator: User, pupil_id: int) -> User:
+    """The pupil whose team a coordinator keeps: refused to anyone else before the pupil is
+    looked up."""
+    if not policy.can_manage_care_team(coordinator):
+        raise Refused()
+    return pupil_or_404(pupil_id)

@@ -4,29 +4,22 @@ The coordinator keeps it; a link gives the whole record (`policy.cares_for`), so
 removing are audited.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import confirm, policy
+from mentorhub import confirm, web
 from mentorhub.accounts.models import Role, User, role_label
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
 from mentorhub.pupils import services
 from mentorhub.pupils.forms import AddMemberForm, RemoveMemberForm, parse_member
 
-bp = Blueprint("pupils", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
+bp = web.blueprint("pupils", __name__)
 
 
 def _pupil(pupil_id: int) -> User:
-    policy.authorize(policy.can_manage_care_team(current_user))
-    return services.pupil_or_404(pupil_id)
+    return services.team_page(current_user, pupil_id)
 
 
 def _add_form(pupil: User) -> AddMemberForm:
@@ -60,16 +53,37 @@ def team(pupil_id: int):
 def add(pupil_id: int):
     pupil = _pupil(pupil_id)
     form = _add_form(pupil)
-    if form.validate_on_submit():
-        staff_id, relation = parse_member(form.member.data) or (0, "")
-        try:
-            services.add_link(current_user, pupil, staff_id, relation)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The person has joined the pupil's team."), "success")
-            return redirect(url_for("pupils.team", pupil_id=pupil.id))
-    return _page(pupil, form)
+    return web.handle_form(
+        form,
+        lambda: services.add_link(
+            current_user, pupil, *(parse_member(form.member.data) or (0, ""))
+        ),
+        done=lambda _link: web.done(
+            _("The person has joined the pupil's team."),
+            url_for("pupils.team", pupil_id=pupil.id),
+        ),
+        page=lambda: _page(pupil, form),
+    )
+
+
+def _confirm_removal(pupil: User, staff: User, member_field: str):
+    return confirm.page(
+        confirm.Confirmation(
+            question=_("Remove %(name)s from %(pupil)s's team?", name=staff.name, pupil=pupil.name),
+            consequences=[
+                _(
+                    "%(name)s will no longer see %(pupil)s's goals, attendance, progress "
+                    "and concerns. You can add them again later.",
+                    name=staff.name,
+                    pupil=pupil.name,
+                ),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, remove from the team"),
+            back=url_for("pupils.team", pupil_id=pupil.id),
+            fields={"member": member_field},
+        )
+    )
 
 
 @bp.post("/<int:pupil_id>/team/remove")
@@ -80,26 +94,7 @@ def remove(pupil_id: int):
     if member is None:
         flash(_("Choose a person to remove."), "error")
     elif not confirm.confirmed():
-        staff = db.get_or_404(User, member[0])
-        return confirm.page(
-            confirm.Confirmation(
-                question=_(
-                    "Remove %(name)s from %(pupil)s's team?", name=staff.name, pupil=pupil.name
-                ),
-                consequences=[
-                    _(
-                        "%(name)s will no longer see %(pupil)s's goals, attendance, progress "
-                        "and concerns. You can add them again later.",
-                        name=staff.name,
-                        pupil=pupil.name,
-                    ),
-                    _("Nobody is sent a message about it."),
-                ],
-                yes=_("Yes, remove from the team"),
-                back=url_for("pupils.team", pupil_id=pupil.id),
-                fields={"member": form.member.data},
-            )
-        )
+        return _confirm_removal(pupil, db.get_or_404(User, member[0]), form.member.data)
     else:
         run_and_flash(
             lambda: services.remove_link(current_user, pupil, *member),

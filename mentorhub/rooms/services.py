@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from mentorhub import audit, policy, realtime
 from mentorhub.accounts.models import User
-from mentorhub.errors import DomainError
+from mentorhub.chat import services as chat
+from mentorhub.chat.models import Message
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.matching.models import Match, MatchStatus
+from mentorhub.meetings import services as meetings
+from mentorhub.problems import services as problems
+from mentorhub.problems.models import Attempt
 from mentorhub.programme.models import Term
 from mentorhub.pupils.models import StaffLink
 from mentorhub.rooms.models import Room, RoomKind, RoomMember
 from mentorhub.timeutil import utcnow
+from mentorhub.uploads import images
+from mentorhub.uploads.models import ChatImage
 
 
 def matched_pupils(mentor: User, today: date) -> list[User]:
@@ -170,3 +180,94 @@ def rooms_for(user: User) -> list[Room]:
 
 def member_ids(room: Room) -> set[int]:
     return {m.user_id for m in room.members}
+
+
+# --- reading: check, load and audit together ----------------------------------------------------
+
+
+def room_for(reader: User, room_id: int, *rules: Any) -> Room:
+    """The room, for those who may read it (and each of `rules`, such as
+    `policy.can_manage_room`); `Missing` for no room, `Refused` otherwise. Not audited: it is
+    for the actions, whose page (`read_room`) is."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise Missing()
+    if not all(rule(reader, room) for rule in (policy.can_view_room, *rules)):
+        raise Refused()
+    return room
+
+
+def read_room(reader: User, room_id: int) -> Room:
+    """The room to show; read by someone outside it (linked school staff), audited as
+    `room.read`."""
+    room = room_for(reader, room_id)
+    if policy.is_observer(reader, room):
+        audit.record(reader, "room.read", room)
+    return room
+
+
+@dataclass
+class RoomPage:
+    """What the room page shows besides the chat, which its socket loads."""
+
+    room: Room
+    can_post: bool
+    can_manage: bool
+    can_schedule: bool
+    can_handle_reports: bool
+    posts: list[Any]
+    meetings: list[Any]
+    past_meetings: list[Any]
+    open_reports: int
+
+
+def room_page(reader: User, room_id: int) -> RoomPage:
+    """The room page: the room (read through `read_room`, so audited), its problems and
+    meetings, and what the reader may do there."""
+    room = read_room(reader, room_id)
+    can_handle_reports = policy.can_handle_reports(reader, room)
+    return RoomPage(
+        room=room,
+        can_post=policy.can_post_in(reader, room),
+        can_manage=policy.can_manage_room(reader, room),
+        can_schedule=policy.can_schedule_meetings(reader, room),
+        can_handle_reports=can_handle_reports,
+        posts=problems.posts_in_room(reader, room),
+        meetings=meetings.upcoming_in_room(room),
+        past_meetings=meetings.past_in_room(room),
+        open_reports=chat.open_report_count(room) if can_handle_reports else 0,
+    )
+
+
+def _image_context(reader: User, stored: ChatImage) -> tuple[Attempt | None, Room | None]:
+    """The attempt the image belongs to, or else its room, when the reader may see it."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
+    if attempt is not None:
+        if not policy.can_view_attempt(reader, attempt):
+            raise Missing()
+        return attempt, None
+    room = room_for(reader, stored.room_id)
+    hidden = db.session.scalar(sa.select(Message.hidden_at).where(Message.image_id == stored.id))
+    if hidden is not None and not policy.can_moderate(reader, room):
+        raise Missing()
+    return None, room
+
+
+def image_for(reader: User, image_id: int) -> tuple[ChatImage, Path]:
+    """A stored image and its file: a chat image for those who can read its room (a hidden
+    one only for its moderators; observers audited as `chat_image.read`); an attempt's image
+    only for those who may see the attempt (anyone but the pupil audited as
+    `attempt_image.read`). `Missing` (404) whenever the reader may not know it exists, except
+    a chat image in a room they cannot read (`Refused`, 403, as the room itself)."""
+    stored = db.session.get(ChatImage, image_id)
+    if stored is None:
+        raise Missing()
+    attempt, room = _image_context(reader, stored)
+    path = images.path_of(stored.stored_name)
+    if not path.is_file():
+        raise Missing()
+    if attempt is not None and attempt.pupil_id != reader.id:
+        audit.record(reader, "attempt_image.read", attempt, person=attempt.pupil, image=stored.id)
+    elif room is not None and policy.is_observer(reader, room):
+        audit.record(reader, "chat_image.read", stored, room_id=room.id)
+    return stored, path

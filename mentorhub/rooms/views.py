@@ -2,19 +2,14 @@
 
 from datetime import date
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import audit, confirm, policy
+from mentorhub import confirm, policy, web
 from mentorhub.chat import services as chat
-from mentorhub.chat.models import Message
-from mentorhub.errors import DomainError, json_errors, run_and_flash, show_on_form
+from mentorhub.errors import json_errors, run_and_flash
 from mentorhub.extensions import db
-from mentorhub.meetings import services as meetings
-from mentorhub.problems import services as problems
-from mentorhub.problems.models import Attempt
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms import services
@@ -22,21 +17,8 @@ from mentorhub.rooms.forms import MembersForm, RoomForm
 from mentorhub.rooms.models import Room
 from mentorhub.uploads import images
 from mentorhub.uploads import views as uploads
-from mentorhub.uploads.models import ChatImage
 
-bp = Blueprint("rooms", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
-
-
-def _load(room_id: int) -> Room:
-    room = db.get_or_404(Room, room_id)
-    policy.authorize(policy.can_view_room(current_user, room))
-    return room
+bp = web.blueprint("rooms", __name__)
 
 
 @bp.get("/")
@@ -63,89 +45,82 @@ def new():
         (a.id, a.name) for a in programme.subject_areas(only_active=True)
     ]
     form.pupil_ids.choices = _pupil_choices()
-    if form.validate_on_submit():
-        try:
-            room = services.open_room(
-                current_user,
-                name=form.name.data,
-                description=form.description.data or "",
-                kind=form.kind.data,
-                subject_area_id=form.subject_area_id.data,
-                pupil_ids=form.pupil_ids.data,
-                today=date.today(),
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The room has been opened."), "success")
-            return redirect(url_for("rooms.show", room_id=room.id))
-    return render_template("rooms/new.html", form=form)
+    return web.handle_form(
+        form,
+        lambda: _open_room(form),
+        done=lambda room: web.done(
+            _("The room has been opened."), url_for("rooms.show", room_id=room.id)
+        ),
+        page=lambda: render_template("rooms/new.html", form=form),
+    )
+
+
+def _open_room(form: RoomForm) -> Room:
+    return services.open_room(
+        current_user,
+        name=form.name.data,
+        description=form.description.data or "",
+        kind=form.kind.data,
+        subject_area_id=form.subject_area_id.data,
+        pupil_ids=form.pupil_ids.data,
+        today=date.today(),
+    )
 
 
 @bp.get("/<int:room_id>")
 def show(room_id: int):
-    room = _load(room_id)
-    if policy.is_observer(current_user, room):
-        audit.record(current_user, "room.read", room)
-    can_handle_reports = policy.can_handle_reports(current_user, room)
+    page = services.room_page(current_user, room_id)
     return render_template(
         "rooms/show.html",
-        room=room,
-        can_post=policy.can_post_in(current_user, room),
-        can_manage=policy.can_manage_room(current_user, room),
+        **vars(page),
         confirm=ConfirmForm(),
-        posts=problems.posts_in_room(current_user, room),
-        meetings=meetings.upcoming_in_room(room),
-        past_meetings=meetings.past_in_room(room),
-        can_schedule=policy.can_schedule_meetings(current_user, room),
         image_max=images.size_label(images.max_bytes()),
         max_length=chat.MAX_LENGTH,
-        can_handle_reports=can_handle_reports,
-        open_reports=chat.open_report_count(room) if can_handle_reports else 0,
     )
 
 
 @bp.route("/<int:room_id>/members", methods=["GET", "POST"])
 def members(room_id: int):
-    room = _load(room_id)
-    policy.authorize(policy.can_manage_room(current_user, room))
+    room = services.room_for(current_user, room_id, policy.can_manage_room)
     form = MembersForm()
     form.pupil_ids.choices = _pupil_choices()
     if not form.is_submitted():
         form.pupil_ids.data = sorted(services.member_ids(room))
-    if form.validate_on_submit():
-        try:
-            # Whoever is removed stops hearing the room once this is committed (the service).
-            services.set_members(current_user, room, form.pupil_ids.data, date.today())
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The room's members have been saved."), "success")
-            return redirect(url_for("rooms.show", room_id=room.id))
-    return render_template("rooms/members.html", form=form, room=room)
+    return web.handle_form(
+        form,
+        # Whoever is removed stops hearing the room once this is committed (the service).
+        lambda: services.set_members(current_user, room, form.pupil_ids.data, date.today()),
+        done=lambda _result: web.done(
+            _("The room's members have been saved."), url_for("rooms.show", room_id=room.id)
+        ),
+        page=lambda: render_template("rooms/members.html", form=form, room=room),
+    )
+
+
+def _confirm_archive(room: Room):
+    return confirm.page(
+        confirm.Confirmation(
+            question=_("Archive the room %(name)s?", name=room.name),
+            consequences=[
+                _(
+                    "Nobody can write in the room any more; its members can still read "
+                    "the history. An archived room cannot be opened again."
+                ),
+                _("Nobody is sent a message about it."),
+            ],
+            yes=_("Yes, archive the room"),
+            back=url_for("rooms.show", room_id=room.id),
+        )
+    )
 
 
 @bp.post("/<int:room_id>/archive")
 def archive(room_id: int):
-    room = _load(room_id)
-    policy.authorize(policy.can_manage_room(current_user, room))
+    room = services.room_for(current_user, room_id, policy.can_manage_room)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not confirm.confirmed():
-        return confirm.page(
-            confirm.Confirmation(
-                question=_("Archive the room %(name)s?", name=room.name),
-                consequences=[
-                    _(
-                        "Nobody can write in the room any more; its members can still read "
-                        "the history. An archived room cannot be opened again."
-                    ),
-                    _("Nobody is sent a message about it."),
-                ],
-                yes=_("Yes, archive the room"),
-                back=url_for("rooms.show", room_id=room.id),
-            )
-        )
+        return _confirm_archive(room)
     run_and_flash(
         lambda: services.archive(current_user, room),
         _("The room is archived: it can be read but not written in."),
@@ -187,26 +162,7 @@ def _refused(code: str, message: str, status: int):
 
 @bp.get("/images/<int:image_id>")
 def image(image_id: int):
-    """A chat image, for those who can read its room (observers are audited); an attempt's
-    image only for those who may see the attempt (others than the pupil are audited)."""
-    stored = db.get_or_404(ChatImage, image_id)
-    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.image_id == stored.id))
-    if attempt is not None:
-        if not policy.can_view_attempt(current_user, attempt):
-            abort(404)
-    else:
-        room = _load(stored.room_id)
-        hidden = db.session.scalar(
-            sa.select(Message.hidden_at).where(Message.image_id == stored.id)
-        )
-        if hidden is not None and not policy.can_moderate(current_user, room):
-            abort(404)
-    if attempt is not None:
-        if attempt.pupil_id != current_user.id:
-            audit.record(
-                current_user, "attempt_image.read", attempt, person=attempt.pupil, image=stored.id
-            )
-    elif policy.is_observer(current_user, room):
-        audit.record(current_user, "chat_image.read", stored, room_id=room.id)
+    """A stored image, for those who may see it (see `services.image_for`, which audits)."""
     # A missing file answers 404 there, which rolls the audit entry back with the request.
+    stored, _path = services.image_for(current_user, image_id)
     return uploads.send_image(stored)

@@ -104,7 +104,7 @@ def test_a_non_image_is_refused_with_a_field_error_the_text_kept_and_nothing_sto
         alva, post_id, b"%PDF-1.4 not an image", name="bild.png", body="Mitt typade bevis"
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422  # a refused form stores nothing (issue 12)
     assert "Filen är inte en bild." in page and "Mitt typade bevis" in page
     assert 'aria-invalid="true"' in page
     assert get(app, Attempt) == [] and get(app, ChatImage) == [] and _files(app) == before

@@ -90,7 +90,7 @@ def test_the_demo_pupils_trip_every_early_warning_rule(app, loaded_with_pupils):
     import sqlalchemy as sa
 
     from mentorhub.accounts.models import Role, User, UserRole
-    from mentorhub.progress import review
+    from mentorhub.progress import review_list as review
 
     # given every special-needs educator of the demo schools
     with app.app_context():

@@ -145,3 +145,49 @@ def test_the_pupil_sees_encouraging_progress_and_never_flags_or_concerns(
 def test_only_pupils_have_an_own_progress_page(client, login_as, care_team, who):
     login_as(care_team[who])
     assert client.get("/progress/mine").status_code == 403
+
+
+def _a_longer_record(app, care_team, programme, n: int) -> None:
+    """`n` more of every kind of fact the pupil page lists for Alva: meetings with her
+    attendance, goals with check-ins and status notes, attempts, messages, level changes,
+    concerns."""
+    from mentorhub.goals.models import GoalEvent
+
+    alva, room_id, area = care_team["alva"].id, care_team["id"], programme["areas"][0]
+    with app.app_context():
+        data.attendance(data.meetings(room_id, n), alva, ["present"] * n)
+        post = data.problem_post(room_id, care_team["mentor"].id, area, alva, 2)
+        for k in range(n):
+            goal_id = data.goal(alva, f"Mål {k}", 10 + k, [(k + 1, 3), (k + 2, 4)])
+            db.session.add(GoalEvent(goal_id=goal_id, kind="status", body=f"Not {k}"))
+            data.attempt(post, alva, 2, "solved" if k % 2 else "not_yet", k + 1)
+            data.message(room_id, alva, k + 1)
+            data.level_change(alva, area, 2, 3, k + 1)
+            data.concern(alva, f"Oro {k}")
+        db.session.commit()
+
+
+def test_the_pupil_page_runs_as_many_queries_however_long_the_record(
+    app,
+    client,
+    login_as,
+    troubled_alva,  # noqa: F811
+    programme,
+    count_queries,
+):
+    # given Alva's page, read by her special-needs educator
+    url = f"/progress/pupils/{troubled_alva['alva'].id}"
+    login_as(troubled_alva["special_educator"])
+    client.get(url)  # warm up: the session's first request loads more
+    counts = []
+    for more in (1, 8):
+        # when her record grows by more goals, attempts, meetings, messages and concerns
+        _a_longer_record(app, troubled_alva, programme, more)
+        with count_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Mål 0" in response.get_data(as_text=True)
+        counts.append(len(statements))
+    # then the page still runs the same number of queries (one loader per kind of fact)
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 45, counts  # the review row (flags) is a dozen of them

@@ -19,6 +19,8 @@ ROWS: dict[tuple[str, str], dict[str, int]] = {
     ("/progress/mine", "GET"): only({"pupil": 200}),
     # the pupil's team (who follows the pupil) is kept by the coordinators
     ("/pupils/<int:pupil_id>/team", "GET"): coordinator_only(200),
-    ("/pupils/<int:pupil_id>/team", "POST"): coordinator_only(200),
+    ("/pupils/<int:pupil_id>/team", "POST"): coordinator_only(
+        422
+    ),  # an empty form is refused: 422 (issue 12)
     ("/pupils/<int:pupil_id>/team/remove", "POST"): coordinator_only(302),
 }

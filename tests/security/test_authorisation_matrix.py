@@ -97,7 +97,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # rooms: only the room's own mentor and members (a fresh user of any role is neither)
     ("/rooms/", "GET"): signed_in(200),
     ("/rooms/new", "GET"): only({"mentor": 200}),
-    ("/rooms/new", "POST"): only({"mentor": 200}),
+    ("/rooms/new", "POST"): only({"mentor": 422}),  # an empty form is refused: 422 (issue 12)
     ("/rooms/<int:room_id>", "GET"): only({}),
     ("/rooms/<int:room_id>/members", "GET"): only({}),
     ("/rooms/<int:room_id>/members", "POST"): only({}),
@@ -107,7 +107,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # problems: mentors keep a bank; a posted problem and its attempts only for the room's people
     ("/problems/", "GET"): only({"mentor": 200}),
     ("/problems/new", "GET"): only({"mentor": 200}),
-    ("/problems/new", "POST"): only({"mentor": 200}),
+    ("/problems/new", "POST"): only({"mentor": 422}),  # an empty form is refused: 422 (issue 12)
     ("/problems/<int:problem_id>", "GET"): only({}),
     ("/problems/<int:problem_id>/edit", "GET"): only({}),
     ("/problems/<int:problem_id>/edit", "POST"): only({}),

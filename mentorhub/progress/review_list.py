@@ -1,9 +1,9 @@
-"""Bulk loaders for the progress review and the pupil pages.
+"""The mentor's and school staff's progress review list: one row per pupil with early warnings.
 
-The review list loads one query per kind of fact for all of the reader's pupils at once
-(aggregated in SQL where that is simple), so its number of queries does not grow with the number
-of pupils; then it builds a `PupilRecord` per pupil and lets the pure rules in `warnings` say
-which flags apply. The pupil page adds a few queries for the one pupil it shows.
+The list loads one query per kind of fact for all of the reader's pupils at once (aggregated in
+SQL where that is simple), so its number of queries does not grow with the number of pupils;
+then it builds a `PupilRecord` per pupil and lets the pure rules in `warnings` say which flags
+apply. The pupil page (`pupil_record`) reuses `review_rows` for the one pupil's flags.
 """
 
 from __future__ import annotations
@@ -23,16 +23,14 @@ from mentorhub.accounts.models import User
 from mentorhub.chat.models import Message
 from mentorhub.concerns.models import Concern, ConcernStatus
 from mentorhub.extensions import db
-from mentorhub.goals.models import BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
+from mentorhub.goals.models import CheckIn, Goal, GoalStatus
 from mentorhub.matching.models import Match
 from mentorhub.meetings.models import Attendance, Meeting
-from mentorhub.problems.models import Attempt, AttemptStatus, LevelChange, Problem, ProblemPost
-from mentorhub.programme.models import SubjectArea, Term
+from mentorhub.problems.models import Attempt, AttemptStatus, LevelChange
 from mentorhub.progress import figures, warnings
 from mentorhub.progress.labels import FLAG_TYPES
 from mentorhub.progress.models import FlagAcknowledgement
-from mentorhub.pupils.models import PupilLevel, PupilProfile
-from mentorhub.rooms.models import Room
+from mentorhub.pupils.models import PupilProfile
 from mentorhub.timeutil import utcnow
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -354,214 +352,3 @@ def filter_rows(rows: list[ReviewRow], flag_type: str) -> list[ReviewRow]:
     if flag_type in FLAG_TYPES:
         return [r for r in rows if r.has_flag_type(flag_type)]
     return rows
-
-
-# --- the pupil page: one pupil in detail --------------------------------------------------------
-
-
-@dataclass
-class AttendanceLine:
-    starts_at: datetime
-    title: str
-    room: str
-    status: str
-
-
-@dataclass
-class AreaLevelCount:
-    area: str
-    level: int
-    attempted: int
-    solved: int
-
-
-@dataclass
-class GoalDetail:
-    goal: Goal
-    checkins: list[CheckIn] = field(default_factory=list)  # oldest first
-    status_notes: list[GoalEvent] = field(default_factory=list)
-
-    @property
-    def last_rating(self) -> int | None:
-        return self.checkins[-1].rating if self.checkins else None
-
-
-@dataclass
-class LevelPoint:
-    at: datetime
-    area_id: int
-    area: str
-    from_level: int | None
-    to_level: int
-    reason: str
-
-
-@dataclass
-class PupilDetail:
-    pupil: User
-    profile: PupilProfile | None
-    levels: list[PupilLevel]
-    mentors: list[User]
-    attendance_all: figures.AttendanceFigures
-    attendance_lines: list[AttendanceLine]  # newest first
-    by_area: list[AreaLevelCount]
-    by_level: list[figures.LevelCount]
-    goals: list[GoalDetail]
-    summary: BuildUpSummary | None
-    level_history: list[LevelPoint]  # oldest first
-    weeks: list[figures.WeekActivity]
-
-
-def term_span(today: date) -> tuple[date, date]:
-    """The current term (or the latest one begun), up to today; else the last 18 weeks."""
-    term = db.session.scalar(
-        sa.select(Term).where(Term.starts_on <= today).order_by(Term.starts_on.desc()).limit(1)
-    )
-    if term is None:
-        return today - timedelta(weeks=18), today
-    return term.starts_on, min(today, term.ends_on)
-
-
-def _since_utc(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time()) - timedelta(days=1)
-
-
-def pupil_detail(pupil: User) -> PupilDetail:
-    """Everything the staff page and the printed summary show about one pupil, except the
-    flags (from `review_rows`) and the concerns (`concerns_for`)."""
-    pid = pupil.id
-    profile = db.session.get(PupilProfile, pid)
-    levels = db.session.scalars(
-        sa.select(PupilLevel)
-        .join(SubjectArea, SubjectArea.id == PupilLevel.subject_area_id)
-        .where(PupilLevel.pupil_id == pid)
-        .order_by(SubjectArea.name)
-    ).all()
-    today = local_today()
-    mentors = db.session.scalars(
-        sa.select(User)
-        .where(
-            User.id.in_(policy.current_mentor_matches(Match.mentor_id).where(Match.pupil_id == pid))
-        )
-        .order_by(User.name)
-    ).all()
-    lines = [
-        AttendanceLine(*row)
-        for row in db.session.execute(
-            sa.select(Meeting.starts_at, Meeting.title, Room.name, Attendance.status)
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .join(Room, Room.id == Meeting.room_id)
-            .where(Attendance.pupil_id == pid, Meeting.cancelled_at.is_(None))
-            .order_by(Meeting.starts_at.desc())
-        )
-    ]
-    solved_post = sa.case((Attempt.status == AttemptStatus.SOLVED.value, Attempt.post_id))
-    by_area = [
-        AreaLevelCount(*row)
-        for row in db.session.execute(
-            sa.select(
-                SubjectArea.name,
-                Attempt.level,
-                sa.func.count(sa.distinct(Attempt.post_id)),
-                sa.func.count(sa.distinct(solved_post)),
-            )
-            .join(ProblemPost, ProblemPost.id == Attempt.post_id)
-            .join(Problem, Problem.id == ProblemPost.problem_id)
-            .join(SubjectArea, SubjectArea.id == Problem.subject_area_id)
-            .where(Attempt.pupil_id == pid)
-            .group_by(SubjectArea.name, Attempt.level)
-            .order_by(SubjectArea.name, Attempt.level)
-        )
-    ]
-    by_level: dict[int, list[int]] = {}
-    for row in by_area:
-        counts = by_level.setdefault(row.level, [0, 0])
-        counts[0] += row.attempted
-        counts[1] += row.solved
-    goals = db.session.scalars(
-        sa.select(Goal).where(Goal.pupil_id == pid).order_by(Goal.status, Goal.created_at)
-    ).all()
-    details = {g.id: GoalDetail(g) for g in goals}
-    if details:
-        for checkin in db.session.scalars(
-            sa.select(CheckIn)
-            .where(CheckIn.goal_id.in_(details))
-            .order_by(CheckIn.created_at, CheckIn.id)
-        ):
-            details[checkin.goal_id].checkins.append(checkin)
-        for event in db.session.scalars(
-            sa.select(GoalEvent)
-            .where(GoalEvent.goal_id.in_(details), GoalEvent.kind == "status")
-            .order_by(GoalEvent.created_at, GoalEvent.id)
-        ):
-            details[event.goal_id].status_notes.append(event)
-    summary = db.session.scalar(
-        sa.select(BuildUpSummary)
-        .where(BuildUpSummary.pupil_id == pid)
-        .order_by(BuildUpSummary.created_at.desc(), BuildUpSummary.id.desc())
-        .limit(1)
-    )
-    history = [
-        LevelPoint(*row)
-        for row in db.session.execute(
-            sa.select(
-                LevelChange.created_at,
-                LevelChange.subject_area_id,
-                SubjectArea.name,
-                LevelChange.from_level,
-                LevelChange.to_level,
-                LevelChange.reason,
-            )
-            .join(SubjectArea, SubjectArea.id == LevelChange.subject_area_id)
-            .where(LevelChange.pupil_id == pid)
-            .order_by(LevelChange.created_at, LevelChange.id)
-        )
-    ]
-    start, end = term_span(today)
-    since = _since_utc(start)
-
-    def days(column: Any, pupil_column: Any) -> list[date]:
-        stamps = db.session.scalars(
-            sa.select(column).where(pupil_column == pid, column >= since)
-        ).all()
-        return [local_date(s) for s in stamps]
-
-    weeks = figures.activity_per_week(
-        start,
-        end,
-        messages=days(Message.created_at, Message.author_id),
-        attempts=days(Attempt.created_at, Attempt.pupil_id),
-        checkins=[
-            local_date(s)
-            for s in db.session.scalars(
-                sa.select(CheckIn.created_at).where(
-                    CheckIn.pupil_id == pid, CheckIn.author_id == pid, CheckIn.created_at >= since
-                )
-            )
-        ],
-    )
-    return PupilDetail(
-        pupil=pupil,
-        profile=profile,
-        levels=list(levels),
-        mentors=list(mentors),
-        attendance_all=figures.attendance_figures(line.status for line in lines),
-        attendance_lines=lines,
-        by_area=by_area,
-        by_level=[figures.LevelCount(lv, *by_level[lv]) for lv in sorted(by_level)],
-        goals=list(details.values()),
-        summary=summary,
-        level_history=history,
-        weeks=weeks,
-    )
-
-
-def concerns_for(reader: Any, pupil_id: int) -> list[Concern]:
-    """The pupil's concerns the reader may see, open ones first, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Concern)
-            .where(Concern.pupil_id == pupil_id, policy.concerns_visible_to(reader))
-            .order_by(Concern.status.desc(), Concern.created_at.desc())
-        )
-    )

@@ -30,6 +30,26 @@ def seed_demo() -> None:
     )
 
 
+@group.command("seed-scale")
+@click.option("--pupils", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def seed_scale(pupils: int, seed: int) -> None:
+    """Bulk-insert a region of PUPILS pupils with a term of work (for benchmarks)."""
+    import time
+
+    from mentorhub.demo_scale import seed_scale as seed_region
+
+    started = time.perf_counter()
+    scale = seed_region(pupils, date.today(), seed=seed)
+    after_commit.commit()
+    click.echo(
+        f"Seeded {scale.pupils} pupils in {scale.schools} schools with {scale.mentors} mentors: "
+        f"{scale.rooms} rooms, {scale.meetings} meetings, {scale.attendances} attendances, "
+        f"{scale.messages} messages, {scale.attempts} attempts, {scale.goals} goals, "
+        f"{scale.concerns} concerns ({time.perf_counter() - started:.0f} s)."
+    )
+
+
 @group.command("demo-logins")
 def demo_logins() -> None:
     """Print one demo login per role."""

@@ -102,4 +102,6 @@ def load(instance: Path = INSTANCE) -> dict:
         "WARN_LEVEL_DOWNS": int(os.environ.get("WARN_LEVEL_DOWNS", "2")),
         # Programme reports: a count from 1 up to this (not included) shows as "<5".
         "REPORT_THRESHOLD": int(os.environ.get("REPORT_THRESHOLD", "5")),
+        # How long a computed report is reused while nothing it counts was written (this worker).
+        "REPORT_CACHE_SECONDS": float(os.environ.get("REPORT_CACHE_SECONDS", "300")),
     }

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
@@ -30,12 +32,36 @@ from mentorhub.nominations.labels import profile_label
 from mentorhub.nominations.models import Nomination, NominationSubject, Status
 from mentorhub.problems.models import Attempt, AttemptStatus
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
+from mentorhub.reports import cache
+from mentorhub.reports.charts import BarChart, bar_chart
 from mentorhub.reports.suppression import SuppressedTable, suppress
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UTC = ZoneInfo("UTC")
 
 PROFILES = ("gifted", "high_performing")
+
+# What the report counts: a write to any of these makes a cached report stale.
+cache.count_tables(
+    *(
+        model.__tablename__
+        for model in (
+            User,
+            School,
+            SubjectArea,
+            Term,
+            Nomination,
+            NominationSubject,
+            Match,
+            MentorOffer,
+            Meeting,
+            Attendance,
+            Attempt,
+            Goal,
+            Concern,
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -75,10 +101,18 @@ class ReportTable:
         last = self.table.columns + (1 if self.row_totals else 0)
         return [self.table.label(row, c) for c in range(last)]
 
-    def rows(self) -> list[tuple[str, list[str]]]:
-        """Every row with its cells, the totals row last."""
+    @cached_property
+    def body(self) -> list[tuple[str, list[str]]]:
+        """Every row with its cells, the totals row last (computed once: the table is cached)."""
         body = [(label, self.cells(i)) for i, label in enumerate(self.row_labels)]
         return [*body, (str(_l("Total")), self.cells(len(self.row_labels)))]
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        return self.body
+
+    @cached_property
+    def chart(self) -> BarChart:
+        return bar_chart(self.table, self.row_labels)
 
     def rate(self, row: int, numerator: tuple[int, ...]) -> float | None:
         """The share of `row`'s total that the `numerator` columns make, or None when any of
@@ -179,17 +213,28 @@ def read_filters(
 _EMPTY_PERIOD = Period(value="", label="", term_ids=(), starts=datetime.min, ends=datetime.min)
 
 
-def read_report(user: User, filters: Filters, now: datetime) -> Report:
-    """The report for a coordinator, logged as read (which period, which school)."""
+def read_report(user: User, filters: Filters, now: datetime, cache_seconds: float = 0) -> Report:
+    """The report for a coordinator, logged as read (which period, which school); computed
+    again only when what it counts has changed or `cache_seconds` have passed."""
     policy.authorize(policy.can_view_reports(user))
     audit.record(user, "report.view", _logged_subject(user, filters), **_logged(filters))
-    return report(filters, now)
+    return _cached_report(filters, now, cache_seconds)
 
 
-def export_table(user: User, filters: Filters, key: str, now: datetime) -> ReportTable:
-    """One table of the report for its CSV, with the same suppression; logged as an export."""
+def _cached_report(filters: Filters, now: datetime, cache_seconds: float) -> Report:
+    # Labels are in the reader's language, so each language keeps its own copy.
+    key = (filters, str(get_locale()))
+    return cache.cached(key, cache_seconds, lambda: report(filters, now))
+
+
+def export_table(
+    user: User, filters: Filters, key: str, now: datetime, cache_seconds: float = 0
+) -> ReportTable:
+    """One table of the report for its CSV, with the same suppression (the very table the page
+    shows, when it is still fresh); logged as an export."""
     policy.authorize(policy.can_view_reports(user))
-    table = next((t for t in report(filters, now).tables if t.key == key), None)
+    tables = _cached_report(filters, now, cache_seconds).tables
+    table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise NotFound()
     audit.record(
@@ -538,6 +583,8 @@ class Report:
     meetings_held: int
     tables: list[ReportTable]
     load: list[MentorLoad]
+    computed_at: datetime
+    html: dict[str, str] = field(default_factory=dict)  # laid-out parts, kept with the cache
 
 
 def report(filters: Filters, now: datetime) -> Report:
@@ -553,4 +600,5 @@ def report(filters: Filters, now: datetime) -> Report:
             concerns(filters),
         ],
         load=mentor_load(filters),
+        computed_at=now,
     )

@@ -5,7 +5,7 @@ up to (not including) the threshold is hidden and shown as "<5" (primary suppres
 shown, since it singles nobody out. Hiding one number is not enough when a total and its
 siblings are shown: 12 = 7 + ? gives the hidden 5 back. So more numbers are hidden
 (secondary suppression) until no hidden number can be computed from what is shown, by any
-combination of row and column sums — checked exactly, with linear algebra over the fractions,
+combination of row and column sums — checked exactly, with linear algebra in integers,
 not with a rule of thumb.
 
 A hidden value is recoverable exactly when it is a pivot variable of the reduced system of sum
@@ -18,9 +18,9 @@ Pure: no database, no Flask. `reports.services` builds the counts, this module d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
-from fractions import Fraction
 
 Position = tuple[int, int]
 LOOKAHEAD = 6
@@ -159,9 +159,9 @@ def _recoverable(
     form of the equations restricted to the hidden unknowns."""
     unknowns = sorted(hidden)
     index = {pos: i for i, pos in enumerate(unknowns)}
-    matrix: list[list[Fraction]] = []
+    matrix: list[list[int]] = []
     for equation in equations:
-        coefficients = [Fraction(0)] * len(unknowns)
+        coefficients = [0] * len(unknowns)
         total = equation[-1]
         for pos in equation:
             if pos in index:
@@ -177,24 +177,28 @@ def _recoverable(
     return determined
 
 
-def _reduce(matrix: list[list[Fraction]]) -> list[int]:
-    """Bring `matrix` to reduced row echelon form in place; the pivot column of each row."""
+def _reduce(matrix: list[list[int]]) -> list[int]:
+    """Bring `matrix` to reduced row echelon form in place, in integers (each row scaled
+    rather than divided, and kept small by its gcd: exact, and far quicker than fractions);
+    the pivot column of each row. Zero tests, all that the caller reads, are the same."""
     pivots: list[int] = []
     width = len(matrix[0]) if matrix else 0
     row = 0
     for column in range(width):
-        pivot = next((r for r in range(row, len(matrix)) if matrix[r][column] != 0), None)
+        pivot = next((r for r in range(row, len(matrix)) if matrix[r][column]), None)
         if pivot is None:
             continue
         matrix[row], matrix[pivot] = matrix[pivot], matrix[row]
-        lead = matrix[row][column]
-        matrix[row] = [value / lead for value in matrix[row]]
+        lead_row = matrix[row]
+        lead = lead_row[column]
         for other in range(len(matrix)):
             factor = matrix[other][column]
-            if other != row and factor != 0:
-                matrix[other] = [
-                    a - factor * b for a, b in zip(matrix[other], matrix[row], strict=True)
+            if other != row and factor:
+                combined = [
+                    lead * a - factor * b for a, b in zip(matrix[other], lead_row, strict=True)
                 ]
+                divisor = math.gcd(*combined)
+                matrix[other] = [a // divisor for a in combined] if divisor > 1 else combined
         pivots.append(column)
         row += 1
         if row == len(matrix):

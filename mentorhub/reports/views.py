@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from mentorhub import web
 from mentorhub.reports import services
@@ -25,26 +26,40 @@ def _filters() -> tuple[services.Filters, str]:
     )
 
 
+def _cache_seconds() -> float:
+    return current_app.config["REPORT_CACHE_SECONDS"]
+
+
 @bp.get("/")
 def programme():
     filters, problem = _filters()
     if problem:
         flash(problem, "error")
-    report = services.read_report(current_user, filters, utcnow())
+    report = services.read_report(current_user, filters, utcnow(), _cache_seconds())
     return render_template(
         "reports/programme.html",
         report=report,
+        tables_html=_tables_html(report),
         periods=services.periods(),
         schools=services.pupil_schools(),
-        colours=COLOURS,
         school_value=filters.school_id,
     )
+
+
+def _tables_html(report: services.Report) -> Markup:
+    # The tables depend on the report alone (its cache key holds the language), so a report
+    # read again from the cache is not laid out again either.
+    if "tables" not in report.html:
+        report.html["tables"] = Markup(
+            render_template("reports/_tables.html", report=report, colours=COLOURS)
+        )
+    return report.html["tables"]
 
 
 @bp.get("/<key>.csv")
 def table_csv(key: str):
     filters, _problem = _filters()
-    table = services.export_table(current_user, filters, key, utcnow())
+    table = services.export_table(current_user, filters, key, utcnow(), _cache_seconds())
     filename = f"mentorhub-{key}.csv"
     return Response(
         to_csv(table.header(), [[label, *cells] for label, cells in table.rows()]),

@@ -145,3 +145,30 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_pupils(
     with count_queries() as many:
         client.get("/reports/")
     assert len(many) == len(few)
+
+
+def test_a_report_read_again_is_not_computed_again_but_still_logged(
+    app, coordinator, login_as, nominated, count_queries
+):
+    client = login_as(coordinator)
+    with count_queries() as first:
+        client.get("/reports/")
+    with count_queries() as again:
+        page = client.get("/reports/").get_data(as_text=True)
+    assert len(again) < len(first) - 5
+    assert "<td>7</td>" in row_of(page, "Sjöviksskolan")
+    with app.app_context():
+        views = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "report.view")
+        ).all()
+    assert len(views) == 2
+
+
+def test_a_new_nomination_shows_at_once_even_when_the_report_was_cached(
+    app, coordinator, login_as, nominated, make_nomination
+):
+    client = login_as(coordinator)
+    client.get("/reports/")
+    make_nomination(pupil_name="Ny elev", pupil_email="ny@elev.example.se")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "<td>16</td>" in row_of(page, "Totalt")

@@ -1,0 +1,64 @@
+"""A short-lived cache of computed reports, so that reading the report is about as cheap as any
+page while the counts behind it have not changed.
+
+The report aggregates the region's whole term (hundreds of thousands of attendance rows at
+10,000 pupils): a fixed number of queries, but each scans a term of records. Its figures change
+only when what it counts changes, so a computed report is kept per (filters, threshold) until
+either a statement writes to a table the report counts (any INSERT, UPDATE or DELETE on it, seen
+at the engine, so ORM flushes, bulk statements and raw deletes alike) or `REPORT_CACHE_SECONDS`
+have passed. The cache is per process: with several workers, another worker's write is seen
+here only when the time runs out, so the page says when its figures were computed.
+Chat messages are not counted by the report, so a busy chat does not empty the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_entries: dict[Hashable, tuple[int, float, object]] = {}
+_version = 0
+_counted: set[str] = set()
+
+
+def count_tables(*names: str) -> None:
+    """Name the tables whose writes make a cached report stale."""
+    _counted.update(names)
+
+
+def cached(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
+    """The value cached under `key` while fresh, else `compute()` (and keep it)."""
+    now = time.monotonic()
+    with _lock:
+        entry = _entries.get(key)
+        version = _version
+    if seconds > 0 and entry is not None and entry[0] == version and entry[1] > now:
+        return entry[2]  # type: ignore[return-value]
+    value = compute()
+    if seconds > 0:
+        with _lock:
+            _entries[key] = (version, now + seconds, value)
+    return value
+
+
+def invalidate() -> None:
+    global _version
+    with _lock:
+        _version += 1
+        _entries.clear()
+
+
+@sa.event.listens_for(Engine, "after_execute")
+def _written(conn, clauseelement, multiparams, params, execution_options, result) -> None:
+    if isinstance(clauseelement, sa.Insert | sa.Update | sa.Delete):
+        table = getattr(clauseelement, "table", None)
+        if getattr(table, "name", None) in _counted:
+            invalidate()

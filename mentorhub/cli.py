@@ -9,6 +9,9 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from mentorhub import after_commit
+from mentorhub.accounts import services as accounts
+from mentorhub.accounts.models import Role
+from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 
 group = AppGroup("mentorhub", help="MentorHub administration.")
@@ -17,6 +20,7 @@ group = AppGroup("mentorhub", help="MentorHub administration.")
 @group.command("seed-demo")
 def seed_demo() -> None:
     """Load Swedish demo data (safe to run again)."""
+    # Imported here, not at the top: a served app never loads the demo package.
     from mentorhub import demo
 
     demo.load(date.today())
@@ -71,12 +75,8 @@ def demo_logins() -> None:
 @click.password_option()
 def create_coordinator(email: str, name: str, password: str) -> None:
     """Create the first coordinator, who then invites everyone else."""
-    from mentorhub.accounts import services
-    from mentorhub.accounts.models import Role
-    from mentorhub.errors import DomainError
-
     try:
-        services.create_user(email=email, name=name, password=password, roles=[Role.COORDINATOR])
+        accounts.create_user(email=email, name=name, password=password, roles=[Role.COORDINATOR])
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error

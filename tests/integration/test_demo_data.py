@@ -184,7 +184,7 @@ def test_no_meetings_are_held_in_the_autumn_or_christmas_break(app, loaded_with_
 
     import sqlalchemy as sa
 
-    from mentorhub.demo_progress import christmas_break
+    from mentorhub.demo.meetings import christmas_break
     from mentorhub.meetings import recurrence
     from mentorhub.meetings.models import Meeting
 

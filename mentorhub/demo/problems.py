@@ -1,36 +1,15 @@
-"""Demo rooms and problems: a problem bank across the three subject areas, a room per confirmed
-group or individual match of two mentors, a short chat, posted problems, attempts and feedback.
-
-Everything goes through the services (chat.send, problems.post_problem, ...), as a user would.
-Idempotent: problems are looked up by owner and title, and the rooms are only made once.
-"""
+"""The demo problem bank: twenty problems across the three subject areas, most shared with
+every mentor, each looked up by owner and title so loading twice adds none."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
-from mentorhub.accounts.models import User
-from mentorhub.chat import services as chat
+from mentorhub.demo.common import staff_by_local
 from mentorhub.extensions import db
-from mentorhub.matching.models import Match, MatchStatus
 from mentorhub.problems import services as problems
 from mentorhub.problems.models import Problem
-from mentorhub.programme.models import SubjectArea, Term
-from mentorhub.rooms import services as rooms
-from mentorhub.rooms.models import Room
-
-ROOM_MENTORS = (
-    "anna.bergstrom",
-    "maria.nyberg",
-    "ahmed.hassan",
-    "erik.sandberg",
-    "johan.holm",
-    "sara.ekstrom",
-    "david.lund",
-    "linnea.forsberg",
-)
+from mentorhub.programme.models import SubjectArea
 
 # (owner, area index, title, levels, statement, hints, going further, check, answer, tolerance,
 #  tags, shared)
@@ -343,168 +322,45 @@ PROBLEMS = [
     ),
 ]
 
-CHAT = [
-    ("mentor", "Hej och välkomna till rummet! Här jobbar vi med problemlösning varje vecka."),
-    ("pupil", "Hej! Ska vi göra uppgiften med de udda talen först?"),
-    ("mentor", "Ja, börja där. Tips: skriv upp summan för $n = 1, 2, 3$ och leta mönster."),
-    ("pupil", "Jag fick $1, 4, 9$ … det blir ju kvadrattal! Är det $n^2$?"),
-    ("mentor", "Snyggt sett! Kan du **förklara** varför det alltid blir så?"),
-]
-CHAT_SO = [
-    ("mentor", "Hej! Den här veckan tittar vi på källkritik. Har ni hittat två artiklar?"),
-    ("pupil", "Jag har en från DN och en från Aftonbladet om samma demonstration."),
-    ("mentor", "Bra val. Vem får komma till tals i respektive artikel?"),
-    ("pupil", "I den ena bara polisen, i den andra mest demonstranterna."),
-]
 
-
-def _users(locals_: list[str]) -> dict[str, User]:
-    from mentorhub import demo
-
-    emails = [demo.email_for(x) for x in locals_]
-    found = db.session.scalars(sa.select(User).where(User.email.in_(emails)))
-    return {u.email.split("@")[0]: u for u in found}
-
-
-def _bank(areas: list[SubjectArea]) -> dict[str, Problem]:
-    owners = _users(sorted({p[0] for p in PROBLEMS}))
+def bank(areas: list[SubjectArea]) -> dict[str, Problem]:
+    """Every problem of the bank by title, made through the service when it is missing."""
+    owners = staff_by_local(sorted({p[0] for p in PROBLEMS}))
     result: dict[str, Problem] = {}
-    for (
-        owner,
-        area,
-        title,
-        levels,
-        statement,
-        hints,
-        further,
-        check,
-        answer,
-        tol,
-        tags,
-        shared,
-    ) in PROBLEMS:
+    for owner, area, title, *fields in PROBLEMS:
         mentor = owners[owner]
         problem = db.session.scalars(
             sa.select(Problem).where(Problem.mentor_id == mentor.id, Problem.title == title)
         ).first()
-        if problem is None:
-            problem = problems.create_problem(
-                mentor,
-                problems.ProblemData(
-                    title=title,
-                    statement=statement,
-                    subject_area_id=areas[area].id,
-                    levels=levels,
-                    hints=hints,
-                    extensions=further,
-                    tags=tags,
-                    check_kind=check,
-                    answer=answer,
-                    tolerance=tol,
-                    shared=shared,
-                ),
-            )
-        result[title] = problem
+        result[title] = problem or problems.create_problem(
+            mentor, _problem_data(areas[area], title, *fields)
+        )
     return result
 
 
-def load(today: date, term: Term) -> int:
-    """Add the demo problem bank and rooms; returns how many rooms the two mentors have."""
-    areas = list(db.session.scalars(sa.select(SubjectArea).order_by(SubjectArea.id)))
-    bank = _bank(areas)
-    mentors = _users(list(ROOM_MENTORS))
-    existing = db.session.scalar(
-        sa.select(sa.func.count(Room.id)).where(
-            Room.mentor_id.in_([m.id for m in mentors.values()])
-        )
+def _problem_data(
+    area: SubjectArea,
+    title: str,
+    levels: list[int],
+    statement: str,
+    hints: list[str],
+    further: str,
+    check: str,
+    answer: str,
+    tolerance: float | None,
+    tags: str,
+    shared: bool,
+) -> problems.ProblemData:
+    return problems.ProblemData(
+        title=title,
+        statement=statement,
+        subject_area_id=area.id,
+        levels=levels,
+        hints=hints,
+        extensions=further,
+        tags=tags,
+        check_kind=check,
+        answer=answer,
+        tolerance=tolerance,
+        shared=shared,
     )
-    if existing:
-        return existing
-    made = 0
-    for local in ROOM_MENTORS:
-        mentor = mentors[local]
-        matches = db.session.scalars(
-            sa.select(Match)
-            .where(
-                Match.mentor_id == mentor.id,
-                Match.term_id == term.id,
-                Match.status == MatchStatus.CONFIRMED.value,
-            )
-            .order_by(Match.group_key, Match.id)
-        ).unique()
-        sessions: dict[tuple, list[Match]] = {}
-        for match in matches:
-            key = (match.subject_area_id, match.group_key or f"pupil-{match.pupil_id}")
-            sessions.setdefault(key, []).append(match)
-        for number, ((area_id, _key), group) in enumerate(sorted(sessions.items()), start=1):
-            made += 1
-            _room(mentor, area_id, group, number, bank, today)
-    return made
-
-
-def _level(pupil: User, area_id: int) -> int:
-    from mentorhub.pupils.models import PupilLevel
-
-    level = db.session.get(PupilLevel, (pupil.id, area_id))
-    return level.level if level else 3
-
-
-def _room(mentor: User, area_id: int, group: list[Match], number: int, bank, today) -> None:
-    is_group = group[0].group_key is not None and len(group) > 1
-    pupils = [m.pupil for m in group]
-    area = group[0].subject_area
-    short = area.name.split(" ")[0]
-    name = f"{short} – grupp {number}" if is_group else f"{short} – {pupils[0].name.split(' ')[0]}"
-    room = rooms.open_room(
-        mentor,
-        name=name,
-        description="Problemlösning och samtal med din kunskapsmentor.",
-        kind="group" if is_group else "individual",
-        subject_area_id=area_id,
-        pupil_ids=[p.id for p in pupils],
-        today=today,
-    )
-    maths = area_id == db.session.scalar(sa.select(sa.func.min(SubjectArea.id)))
-    for i, (who, text) in enumerate(CHAT if maths else CHAT_SO):
-        author = mentor if who == "mentor" else pupils[i // 2 % len(pupils)]
-        chat.send(author, room, f"demo-{room.id}-{i:03d}", text)
-
-    candidates = [p for p in bank.values() if p.subject_area_id == area_id]
-    candidates = [p for p in candidates if p.mentor_id == mentor.id or p.shared][:2]
-    for index, problem in enumerate(candidates):
-        post = problems.post_problem(
-            mentor,
-            problem,
-            room,
-            to_everyone=True,
-            levels=problems.default_levels(problem, room),
-        )
-        if index:
-            continue
-        # The first pupil has had a go at the first problem, opened a hint and got feedback.
-        pupil = pupils[0]
-        problems.reveal_next_hint(pupil, post)
-        answer = problem.answer if problem.check_kind != "free" else ""
-        attempt = problems.submit_attempt(
-            pupil,
-            post,
-            answer=answer,
-            body="Jag provade några fall först och såg ett mönster, sedan försökte jag "
-            "förklara varför det alltid gäller.",
-        )
-        problems.give_feedback(
-            mentor,
-            attempt,
-            feedback="Bra start! Nästa gång: skriv ut **varför** mönstret håller, inte bara "
-            "att det gör det.",
-            status="solved",
-            level_move=1 if number == 1 and _level(pupil, area_id) < 5 else 0,
-            reason="Löser uppgifterna säkert och förklarar sina steg: dags för mer utmaning.",
-        )
-        if len(pupils) > 1:
-            problems.submit_attempt(
-                pupils[1],
-                post,
-                answer="" if problem.check_kind == "free" else "1",
-                body="Jag är inte säker, men jag tror att det har med kvadrater att göra.",
-            )

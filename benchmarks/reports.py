@@ -63,7 +63,7 @@ def build_app(url: str, folder: str):
 
 def seed(app, pupils: int) -> str:
     from mentorhub.accounts.models import Role, User, UserRole
-    from mentorhub.demo_scale import seed_scale
+    from mentorhub.demo.scale import seed_scale
     from mentorhub.extensions import db
 
     with app.app_context():

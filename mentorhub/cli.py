@@ -41,7 +41,7 @@ def seed_scale(pupils: int, seed: int) -> None:
     """Bulk-insert a region of PUPILS pupils with a term of work (for benchmarks)."""
     import time
 
-    from mentorhub.demo_scale import seed_scale as seed_region
+    from mentorhub.demo.scale import seed_scale as seed_region
 
     started = time.perf_counter()
     scale = seed_region(pupils, date.today(), seed=seed)

@@ -213,8 +213,6 @@ def _collect(found: dict, table: sa.Table, condition) -> list[dict]:
     shelf = found.setdefault(table.name, {})
     for row in rows:
         shelf[tuple(row[k] for k in keys)] = {
-            name: value
-            for name, value in row.items()
-            if (table.name, name) not in SECRET_COLUMNS
+            name: value for name, value in row.items() if (table.name, name) not in SECRET_COLUMNS
         }
     return rows

@@ -48,6 +48,7 @@ class User(UserMixin, db.Model):
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]  # personal data removed (privacy.erasure), counts kept
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     school: Mapped[School | None] = relationship(lazy="joined")  # noqa: F821

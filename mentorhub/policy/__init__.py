@@ -58,6 +58,7 @@ from mentorhub.policy.nominations import (
     can_view_nomination,
     nominations_visible_to,
 )
+from mentorhub.policy.privacy import can_erase_pupil, can_export_pupil_data
 from mentorhub.policy.problems import (
     attempts_visible_to,
     can_edit_problem,
@@ -145,6 +146,8 @@ __all__ = [
     "can_raise_concern",
     "can_read_audit_log",
     "can_view_reports",
+    "can_erase_pupil",
+    "can_export_pupil_data",
     "can_read_left_room",
     "can_report_message",
     "can_run_matching",

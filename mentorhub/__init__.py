@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.meetings.views import feed_bp as calendar_feed_bp
     from mentorhub.nominations.views import bp as nominations_bp
     from mentorhub.notifications.views import bp as notifications_bp
+    from mentorhub.privacy.pupil_data import bp as pupil_data_bp
     from mentorhub.privacy.views import bp as privacy_bp
     from mentorhub.problems.views import bp as problems_bp
     from mentorhub.programme.views import bp as programme_bp
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(concerns_bp, url_prefix="/concerns")
     app.register_blueprint(pupils_bp, url_prefix="/pupils")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(pupil_data_bp, url_prefix="/privacy/pupils")
 
 
 def _register_notification_kinds() -> None:

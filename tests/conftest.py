@@ -529,3 +529,29 @@ def care_team(app, room, school_staff, make_user, programme):
         "other_mentor": make_user(Role.MENTOR, name="Per Sand"),
         "coordinator": make_user(Role.COORDINATOR, name="Karin Lindqvist"),
     }
+
+
+@pytest.fixture
+def region(app):
+    """The Swedish demo data, as `make run` loads it (helpers: tests/integration/demo_region.py)."""
+    from mentorhub import demo
+    from mentorhub.after_commit import commit
+
+    with app.app_context():
+        demo.load(date.today())
+        demo.load_pupils(date.today())
+        demo.load(date.today())
+        commit()
+
+
+@pytest.fixture
+def login_demo(client: FlaskClient):
+    """Sign in as a demo person (they share the demo password)."""
+    from mentorhub import demo
+
+    def do(user: User) -> FlaskClient:
+        response = login(client, user, demo.DEMO_PASSWORD)
+        assert response.status_code == 302, "demo login failed in fixture"
+        return client
+
+    return do

@@ -85,6 +85,8 @@ def seed_scale(pupils: int, today: date, *, seed: int = 1) -> Scale:
     _attempts(rng, rooms, areas, start, scale)
     _goals(rng, matched, start, scale)
     _concerns(rng, matched, start, scale)
+    # Fresh statistics, or the planner guesses row counts for tables it has never measured.
+    db.session.execute(sa.text("ANALYZE"))
     return scale
 
 

@@ -39,11 +39,22 @@ SCRUBBED = "[borttagen elev]"
 
 @dataclass(frozen=True)
 class Plan:
-    """What erasing a pupil will do, for the confirmation page: counts per table."""
+    """What erasing a pupil will do, for the confirmation page: per table, how many rows and
+    what happens to them."""
 
     pupil: User
     counts: dict[str, int]
     blockers: list[str]
+
+    def action(self, table: str) -> Erase:
+        """What happens to the table's rows (the strongest rule among its references)."""
+        if table == "users":
+            return Erase.BLANK
+        rules = [r.action for (t, _c), r in [*ERASURE.items(), *CHILDREN.items()] if t == table]
+        for action in (Erase.DELETE, Erase.BLANK):
+            if action in rules:
+                return action
+        return Erase.KEEP
 
 
 def pupil_to_erase(actor: User, pupil_id: int) -> User:

@@ -83,6 +83,8 @@ def action_label(action: str) -> str:
         "pupil.view": _("Viewed the pupil page"),
         "pupil.print": _("Printed the pupil summary"),
         "report.view": _("Read the programme report"),
+        "pupil.export": _("Exported everything held about the pupil (register extract)"),
+        "pupil.erase": _("Erased the pupil's personal data"),
         "report.export": _("Downloaded a report table as CSV"),
         "flag.acknowledge": _("Acknowledged an early-warning flag"),
         "goals.view": _("Viewed the pupil's goals"),

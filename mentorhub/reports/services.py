@@ -257,15 +257,16 @@ def _logged(filters: Filters) -> dict:
 # --- the tables ---------------------------------------------------------------------------------
 
 
-def _matched(filters: Filters, pupil_id, area_id=None) -> sa.Exists:
-    query = sa.select(Match.id).where(
-        Match.pupil_id == pupil_id,
-        Match.term_id.in_(filters.period.term_ids),
-        Match.status == MatchStatus.CONFIRMED.value,
+def _matched(filters: Filters, pupil_id, area_id=None) -> sa.ColumnElement[bool]:
+    """Has a confirmed match in the period (in that subject area, when one is given). An IN
+    over one set, not a subquery per row: the database builds the set once."""
+    confirmed = sa.and_(
+        Match.term_id.in_(filters.period.term_ids), Match.status == MatchStatus.CONFIRMED.value
     )
-    if area_id is not None:
-        query = query.where(Match.subject_area_id == area_id)
-    return query.exists()
+    if area_id is None:
+        return pupil_id.in_(sa.select(Match.pupil_id).where(confirmed))
+    pairs = sa.select(Match.pupil_id, Match.subject_area_id).where(confirmed)
+    return sa.tuple_(pupil_id, area_id).in_(pairs)
 
 
 def _took_part(filters: Filters, pupil_id) -> sa.ColumnElement[bool]:
@@ -275,23 +276,15 @@ def _took_part(filters: Filters, pupil_id) -> sa.ColumnElement[bool]:
         sa.select(Attendance.pupil_id)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(
-            Attendance.pupil_id == pupil_id,
             Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
             Meeting.starts_at >= period.starts,
             Meeting.starts_at < period.ends,
         )
-        .exists()
     )
-    tried = (
-        sa.select(Attempt.id)
-        .where(
-            Attempt.pupil_id == pupil_id,
-            Attempt.created_at >= period.starts,
-            Attempt.created_at < period.ends,
-        )
-        .exists()
+    tried = sa.select(Attempt.pupil_id).where(
+        Attempt.created_at >= period.starts, Attempt.created_at < period.ends
     )
-    return sa.or_(attended, tried)
+    return pupil_id.in_(sa.union(attended, tried))
 
 
 def _count_if(condition) -> sa.ColumnElement[int]:

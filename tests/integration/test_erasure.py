@@ -3,45 +3,22 @@ every other pupil's data as it was; a pupil who still has a mentor cannot be era
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
-from mentorhub import demo
-from mentorhub.accounts.models import Role, User
+from mentorhub.accounts.models import User
 from mentorhub.after_commit import commit
 from mentorhub.audit import AuditEntry
 from mentorhub.chat.models import Message
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching.models import Match
-from mentorhub.nominations.models import Nomination
 from mentorhub.privacy import erasure, records
 from mentorhub.reports import services as reports
 from mentorhub.timeutil import utcnow
 from mentorhub.uploads import images
 from mentorhub.uploads import services as uploads
-
-
-@pytest.fixture
-def region(app):
-    """The Swedish demo data: Alva and her classmates with a term of work."""
-    with app.app_context():
-        demo.load(date.today())
-        demo.load_pupils(date.today())
-        demo.load(date.today())
-        commit()
-
-
-def the_pupil(email: str = demo.DEMO_PUPIL_EMAIL) -> User:
-    return db.session.scalars(sa.select(User).where(User.email == email)).one()
-
-
-def coordinator() -> User:
-    return db.session.scalars(
-        sa.select(User).where(User.role_rows.any(role=Role.COORDINATOR.value))
-    ).first()
+from tests.integration.demo_region import coordinator, give_own_words, the_pupil
 
 
 def traces(needles: list[str]) -> list[str]:
@@ -64,33 +41,6 @@ def report_figures() -> list:
     period = reports.period_for(None)
     report = reports.report(reports.Filters(period), utcnow())
     return [(t.key, t.table.values) for t in report.tables]
-
-
-def give_own_words(pupil: User) -> list[str]:
-    """Words only this pupil wrote or had written about them (the demo reuses its texts
-    across pupils): a nomination note, a message, a goal and a concern of her own."""
-    from mentorhub.concerns.models import Concern
-    from mentorhub.goals.models import Goal
-
-    words = {
-        "strength": "Löser primtalsspiraler i huvudet på bussen",
-        "message": "Min hemliga lösning med kvadrattal och trianglar",
-        "goal": "Läsa Fermats sista sats innan jullovet",
-        "concern": "Oroar sig över prov i fysik varje söndag",
-    }
-    db.session.execute(
-        sa.update(Nomination)
-        .where(Nomination.pupil_id == pupil.id)
-        .values(strengths=words["strength"])
-    )
-    message = db.session.scalars(
-        sa.select(Message).where(Message.author_id == pupil.id).limit(1)
-    ).one()
-    message.body, message.html = words["message"], f"<p>{words['message']}</p>"
-    db.session.add(Goal(pupil_id=pupil.id, title=words["goal"], created_by_id=pupil.id))
-    db.session.add(Concern(pupil_id=pupil.id, category="wellbeing", description=words["concern"]))
-    db.session.commit()
-    return list(words.values())
 
 
 def end_matches(pupil: User) -> None:

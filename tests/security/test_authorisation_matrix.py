@@ -47,6 +47,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/privacy/audit", "GET"): coordinator_only(),
     ("/reports/", "GET"): coordinator_only(),
     ("/reports/<key>.csv", "GET"): coordinator_only(),
+    # a pupil's data as a whole: access log, register extract, erasure
+    ("/privacy/pupils/", "GET"): coordinator_only(),
+    ("/privacy/pupils/<int:pupil_id>", "GET"): coordinator_only(),
+    ("/privacy/pupils/<int:pupil_id>/export", "GET"): coordinator_only(),
+    ("/privacy/pupils/<int:pupil_id>/erase", "GET"): coordinator_only(),
+    ("/privacy/pupils/<int:pupil_id>/erase", "POST"): coordinator_only(302),
     ("/programme/", "GET"): coordinator_only(),
     ("/programme/schools", "GET"): coordinator_only(),
     ("/programme/schools/new", "GET"): coordinator_only(),

@@ -54,6 +54,28 @@ def seed_scale(pupils: int, seed: int) -> None:
     )
 
 
+@group.command("retention")
+@click.option("--dry-run", is_flag=True, help="List the pupils due; change nothing.")
+def retention(dry_run: bool) -> None:
+    """Anonymise pupils whose last term ended more than RETENTION_MONTHS ago (for cron)."""
+    from flask import current_app
+
+    from mentorhub.privacy import retention as rules
+    from mentorhub.timeutil import utcnow
+
+    try:
+        months = rules.months_setting(current_app.config.get("RETENTION_MONTHS", "12"))
+    except rules.RetentionSettingError as error:
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    due = rules.run(date.today(), utcnow(), months, dry_run=dry_run)
+    verb = "would be anonymised" if dry_run else "anonymised"
+    for item in due:
+        click.echo(f"  pupil {item.pupil_id} (last term ended {item.last_term_ended}) {verb}")
+    if not dry_run:
+        after_commit.commit()
+    click.echo(f"{len(due)} pupil(s) {verb} (kept {months} months after their last term).")
+
+
 @group.command("demo-logins")
 def demo_logins() -> None:
     """Print one demo login per role."""

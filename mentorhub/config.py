@@ -103,5 +103,8 @@ def load(instance: Path = INSTANCE) -> dict:
         # Programme reports: a count from 1 up to this (not included) shows as "<5".
         "REPORT_THRESHOLD": int(os.environ.get("REPORT_THRESHOLD", "5")),
         # How long a computed report is reused while nothing it counts was written (this worker).
+        # Months after a pupil's last term until `flask mentorhub retention` anonymises them;
+        # read (and refused when malformed) by that command, shown on the privacy page.
+        "RETENTION_MONTHS": os.environ.get("RETENTION_MONTHS", "12"),
         "REPORT_CACHE_SECONDS": float(os.environ.get("REPORT_CACHE_SECONDS", "300")),
     }

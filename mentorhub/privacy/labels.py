@@ -85,6 +85,8 @@ def action_label(action: str) -> str:
         "report.view": _("Read the programme report"),
         "pupil.export": _("Exported everything held about the pupil (register extract)"),
         "pupil.erase": _("Erased the pupil's personal data"),
+        "access_log.view": _("Read who has seen the pupil's record"),
+        "care_team.view": _("Viewed the pupil's team"),
         "report.export": _("Downloaded a report table as CSV"),
         "flag.acknowledge": _("Acknowledged an early-warning flag"),
         "goals.view": _("Viewed the pupil's goals"),

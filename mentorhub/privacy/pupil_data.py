@@ -41,6 +41,7 @@ def index():
 @bp.get("/<int:pupil_id>")
 def show(pupil_id: int):
     pupil = erasure.pupil_to_erase(current_user, pupil_id)
+    audit.record(current_user, "access_log.view", pupil, person=pupil)
     entries = db.paginate(
         audit.entries_query(person_id=pupil.id),
         page=max(request.args.get("page", 1, type=int), 1),

@@ -111,4 +111,7 @@ def team_page(coordinator: User, pupil_id: int) -> User:
     looked up."""
     if not policy.can_manage_care_team(coordinator):
         raise Refused()
-    return pupil_or_404(pupil_id)
+    pupil = pupil_or_404(pupil_id)
+    # Who supports the pupil is part of their record: the read is logged like the others.
+    audit.record(coordinator, "care_team.view", pupil, person=pupil)
+    return pupil

@@ -24,6 +24,7 @@ MENTOR = "current_mentor"
 OTHER_MENTOR = "other_mentor"
 OTHER_SCHOOL = "other_school_staff"
 COORDINATOR = "coordinator"
+DEACTIVATED = "deactivated_teacher"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Column:
     name: str
     role: Role | None  # None: nobody signed in
     who: str
+    answered_as: str | None = None  # gets what that column gets, on every row
 
 
 COLUMNS: dict[str, Column] = {
@@ -73,15 +75,30 @@ COLUMNS: dict[str, Column] = {
         Column(
             OTHER_MENTOR,
             Role.MENTOR,
-            "a mentor not matched to the pupil, with a room of his own in the same subject area",
+            "a mentor not matched to the pupil now (he was, in a term that has ended), with a "
+            "room of his own in the same subject area",
         ),
         Column(OTHER_SCHOOL, Role.HOME_TEACHER, "a home teacher at another school"),
         Column(COORDINATOR, Role.COORDINATOR, "a coordinator of the programme"),
+        Column(
+            DEACTIVATED,
+            Role.HOME_TEACHER,
+            "a home teacher linked to the pupil, deactivated after signing in: her cookie is "
+            "worth nothing, so she gets what nobody signed in gets",
+            answered_as=ANONYMOUS,
+        ),
     )
 }
 NAMES = list(COLUMNS)
-SIGNED_IN = tuple(n for n in NAMES if n != ANONYMOUS)
-EVERYONE = tuple(NAMES)
+# the columns a row names; the others are answered as the column they name
+SIGNED_IN = tuple(n for n, col in COLUMNS.items() if col.role and not col.answered_as)
+EVERYONE = (ANONYMOUS, *SIGNED_IN)
+
+
+def signed_out(column: str) -> bool:
+    """Whether the column's requests carry no (valid) sign-in."""
+    return (COLUMNS[column].answered_as or column) == ANONYMOUS
+
 
 # groups the rows are written with
 PUPILS = (PUPIL, ROOM_MATE, OTHER_PUPIL)
@@ -116,6 +133,7 @@ class Row:
     why: str = ""
 
     def expected(self, column: str) -> str | int:
+        column = COLUMNS[column].answered_as or column
         pinned = dict(self.exact)
         if column in pinned:
             return pinned[column]
@@ -135,6 +153,9 @@ def row(
 ) -> Row:
     """`row("GET /goals/<goal>", ok=[PUPIL, *CARE_TEAM])`."""
     method, url = route.split(" ", 1)
-    unknown = (set(ok) | set(exact or {})) - set(COLUMNS)
+    named = set(ok) | set(exact or {})
+    unknown = named - set(COLUMNS)
     assert not unknown, f"{route}: no such column {unknown}"
+    derived = {n for n in named if COLUMNS[n].answered_as}
+    assert not derived, f"{route}: {derived} get what another column gets; name that one"
     return Row(method, url, frozenset(ok), tuple(sorted((exact or {}).items())), why)

@@ -14,6 +14,7 @@ ROWS = [
     row("POST /meetings/feed/regenerate", ok=SIGNED_IN),
     row("GET /meetings/rooms/<room>/new", ok=_M),
     row("POST /meetings/rooms/<room>/new", ok=_M),
+    row("GET /meetings/rooms/<old_room>/new", why="the room is archived: no more meetings"),
     row("GET /meetings/<meeting>", ok=ROOM_READERS),
     row("GET /meetings/<meeting>.ics", ok=ROOM_READERS),
     row("POST /meetings/<meeting>/attendance", ok=_M),

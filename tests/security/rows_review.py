@@ -7,7 +7,15 @@ for herself; her own progress page is a pupil's. Only coordinators keep a pupil'
 
 from __future__ import annotations
 
-from tests.security.columns import CARE_TEAM, COORDINATOR, MENTORS, PUPILS, SCHOOL_STAFF, row
+from tests.security.columns import (
+    CARE_TEAM,
+    COORDINATOR,
+    MENTORS,
+    OTHER_MENTOR,
+    PUPILS,
+    SCHOOL_STAFF,
+    row,
+)
 
 ROWS = [
     row("GET /progress/review", ok=[*SCHOOL_STAFF, *MENTORS]),
@@ -19,6 +27,9 @@ ROWS = [
         "GET /progress/pupils/<pupil>/rooms/<room>",
         why="she is still in that room: the page shows only rooms a pupil has left",
     ),
+    # the other pupil left the current mentor's room: his own mentor now reads it as he left
+    # it, its mentor (no longer his) only through the room itself
+    row("GET /progress/pupils/<other_pupil>/rooms/<room>", ok=[OTHER_MENTOR]),
     row("GET /progress/mine", ok=PUPILS),
     row("GET /pupils/<pupil>/team", ok=[COORDINATOR]),
     row("POST /pupils/<pupil>/team", ok=[COORDINATOR]),

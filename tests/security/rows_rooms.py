@@ -28,6 +28,9 @@ ROWS = [
     row("POST /rooms/new", ok=MENTORS),
     row("GET /rooms/<room>", ok=ROOM_READERS),
     row("GET /rooms/<other_room>", ok=[OTHER_MENTOR, OTHER_PUPIL]),
+    # the pupil has left the old room and it is archived: its mentor still reads it
+    row("GET /rooms/<old_room>", ok=_M),
+    row("POST /rooms/<old_room>/images", why="the room is archived: nobody writes in it"),
     row("GET /rooms/<room>/members", ok=_M),
     row("POST /rooms/<room>/members", ok=_M),
     row("POST /rooms/<room>/archive", ok=_M),

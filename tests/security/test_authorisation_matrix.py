@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.security import columns as c
-from tests.security.columns import ANONYMOUS, OK, OK_STATUSES, REFUSED, Row
+from tests.security.columns import OK, OK_STATUSES, REFUSED, Row
 from tests.security.rows_accounts import ROWS as ACCOUNT_ROWS
 from tests.security.rows_concerns import ROWS as CONCERN_ROWS
 from tests.security.rows_goals import ROWS as GOAL_ROWS
@@ -34,6 +34,7 @@ from tests.security.rows_rooms import ROWS as ROOM_ROWS
 from tests.security.world import (  # the fixtures are registered by being imported
     World,
     isolated_fixture,  # noqa: F401
+    rolled_back,
     sign_in,
     world_fixture,  # noqa: F401
 )
@@ -98,6 +99,20 @@ def test_every_role_has_a_column():
     assert {column.role for column in c.COLUMNS.values()} == {None, *Role}
 
 
+def test_what_one_test_changes_is_gone_for_the_next(app, world):
+    # given the pupil signs out everywhere inside one rolled-back test
+    with rolled_back(app):
+        first = app.test_client()
+        sign_in(first, world, c.PUPIL)
+        assert first.post("/account/sessions/end", data={}).status_code == 302
+        assert first.get("/").status_code == 302  # her sign-in has ended
+    # then the next test finds her sign-in as the world made it
+    with rolled_back(app):
+        second = app.test_client()
+        sign_in(second, world, c.PUPIL)
+        assert second.get("/").status_code == 200
+
+
 def _outcome(response, column: str) -> str | int:
     """What the answer means for the matrix: OK, refused, the sign-in page, or the status."""
     status = response.status_code
@@ -114,7 +129,7 @@ def _outcome(response, column: str) -> str | int:
 
 def _expected(entry: Row, column: str) -> str | int:
     expected = entry.expected(column)
-    if expected == REFUSED and column == ANONYMOUS:
+    if expected == REFUSED and c.signed_out(column):
         return SIGN_IN_PAGE
     return expected
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -60,7 +61,13 @@ class World:
 
 
 def _person(column: c.Column, n: int, school_id: int | None) -> User:
-    user = User(email=f"{column.name}@example.se", name=f"Person {n}", school_id=school_id)
+    user = User(
+        email=f"{column.name}@example.se",
+        name=f"Person {n}",
+        school_id=school_id,
+        # deactivated after signing in: her sign-in row below stays live, the account does not
+        active=column.name != c.DEACTIVATED,
+    )
     user.set_password(PASSWORD)
     user.role_rows = [UserRole(role=column.role.value)]
     db.session.add(user)
@@ -95,11 +102,16 @@ def build(app: Flask) -> World:
         term = Term(
             name="Terminen", starts_on=today - timedelta(days=60), ends_on=today + timedelta(120)
         )
-        db.session.add_all([school, elsewhere, area, term])
+        last_term = Term(
+            name="Förra terminen",
+            starts_on=today - timedelta(days=240),
+            ends_on=today - timedelta(days=61),
+        )
+        db.session.add_all([school, elsewhere, area, term, last_term])
         db.session.flush()
 
         at_school = {c.PUPIL, c.ROOM_MATE, c.OTHER_PUPIL}
-        at_school |= {c.HOME_TEACHER, c.SPECIAL_EDUCATOR, c.UNLINKED_TEACHER}
+        at_school |= {c.HOME_TEACHER, c.SPECIAL_EDUCATOR, c.UNLINKED_TEACHER, c.DEACTIVATED}
         people: dict[str, User] = {}
         for n, column in enumerate(c.COLUMNS.values()):
             if column.role is None:
@@ -126,6 +138,11 @@ def build(app: Flask) -> World:
                     staff_id=people[c.SPECIAL_EDUCATOR].id,
                     relation=LinkRelation.SPECIAL_EDUCATOR.value,
                 ),
+                StaffLink(
+                    pupil_id=alva.id,
+                    staff_id=people[c.DEACTIVATED].id,
+                    relation=LinkRelation.HOME_TEACHER.value,
+                ),
             ]
         )
         matches = [
@@ -139,6 +156,17 @@ def build(app: Flask) -> World:
             )
             for pupil, by in ((alva, mentor), (mate, mentor), (other, other_mentor))
         ]
+        # the other mentor was hers in a term that has ended: that makes him no one to her now
+        matches.append(
+            Match(
+                term_id=last_term.id,
+                pupil_id=alva.id,
+                mentor_id=other_mentor.id,
+                subject_area_id=area.id,
+                slot="tue-3",
+                status=MatchStatus.CONFIRMED.value,
+            )
+        )
         db.session.add_all(matches)
         offer = MentorOffer(mentor_id=other_mentor.id, term_id=term.id)
         db.session.add(offer)
@@ -146,15 +174,21 @@ def build(app: Flask) -> World:
         db.session.add(MentorOfferSubject(offer_id=offer.id, subject_area_id=area.id))
 
         # rooms: Anna's (Alva and her room mate; the other pupil removed), an older one Alva
-        # has left, and the other mentor's (the other pupil)
+        # has left (archived since), and the other mentor's (the other pupil)
+        long_ago = utcnow() - timedelta(days=30)
         room = Room(mentor_id=mentor.id, subject_area_id=area.id, kind="group", name="Talteori")
-        old_room = Room(mentor_id=mentor.id, subject_area_id=area.id, kind="group", name="Förr")
+        old_room = Room(
+            mentor_id=mentor.id,
+            subject_area_id=area.id,
+            kind="group",
+            name="Förr",
+            archived_at=long_ago,
+        )
         other_room = Room(
             mentor_id=other_mentor.id, subject_area_id=area.id, kind="group", name="Geometri"
         )
         db.session.add_all([room, old_room, other_room])
         db.session.flush()
-        long_ago = utcnow() - timedelta(days=30)
         db.session.add_all(
             [
                 RoomMember(room_id=room.id, user_id=alva.id),
@@ -293,12 +327,15 @@ def build(app: Flask) -> World:
             "reset_token": reset_token,
             "feed_token": feed_token_for(alva),
             "static_file": "css/app.css",
+            "stored_images": [chat_image.stored_name, attempt_image.stored_name],
         }
     return world
 
 
-def empty_tables(app: Flask) -> None:
+def take_down(app: Flask, world: World) -> None:
     """What `tests/conftest.py` does after each test, done once after the module."""
+    for name in world.objects["stored_images"]:
+        (Path(app.config["UPLOAD_FOLDER"]) / name).unlink(missing_ok=True)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
@@ -309,13 +346,14 @@ def empty_tables(app: Flask) -> None:
 
 @pytest.fixture(scope="module", name="world")
 def world_fixture(app: Flask) -> Iterator[World]:
-    yield build(app)
-    empty_tables(app)
+    built = build(app)
+    yield built
+    take_down(app, built)
 
 
-@pytest.fixture(name="isolated")
-def isolated_fixture(app: Flask, world: World) -> Iterator[None]:
-    """Run the test inside one outer transaction that is rolled back afterwards.
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Run what is inside in one outer transaction that is rolled back afterwards.
 
     Every session the app opens joins that transaction through a savepoint, so the app's own
     commits and rollbacks (one per request) work as always but never reach the database."""
@@ -352,6 +390,13 @@ def isolated_fixture(app: Flask, world: World) -> Iterator[None]:
             raw.isolation_level = isolation
         connection.close()
         limiter.reset()
+
+
+@pytest.fixture(name="isolated")
+def isolated_fixture(app: Flask, world: World) -> Iterator[None]:
+    """Each test of the matrix runs `rolled_back`: no row's action reaches the next row."""
+    with rolled_back(app):
+        yield
 
 
 def sign_in(client: FlaskClient, world: World, column: str) -> None:

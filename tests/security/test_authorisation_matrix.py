@@ -25,6 +25,7 @@ from tests.security.columns import OK, OK_STATUSES, REFUSED, Row
 from tests.security.rows_accounts import ROWS as ACCOUNT_ROWS
 from tests.security.rows_concerns import ROWS as CONCERN_ROWS
 from tests.security.rows_goals import ROWS as GOAL_ROWS
+from tests.security.rows_lists import LISTS
 from tests.security.rows_meetings import ROWS as MEETING_ROWS
 from tests.security.rows_nominations import ROWS as NOMINATION_ROWS
 from tests.security.rows_problems import ROWS as PROBLEM_ROWS
@@ -157,3 +158,46 @@ def test_each_column_gets_its_answer(
         f"{entry.label} as {column}: {response.status_code} "
         f"{response.headers.get('Location', '')} {response.get_data(as_text=True)[:300]}"
     )
+
+
+# --- lists agree with the pages they link to -------------------------------------------------
+
+_BY_LABEL = {entry.label: entry for entry in ROWS}
+LIST_CASES = [
+    (listing, link, page, column)
+    for listing, link, page in LISTS
+    for column in c.SIGNED_IN
+    if _BY_LABEL[listing].grants(column)
+]
+
+
+def _list_id(case) -> str:
+    listing, link, page, column = case
+    shown = "shows" if _BY_LABEL[page].grants(column) else "hides"
+    return f"{listing} as {column} {shown} {link}"
+
+
+def test_every_list_names_rows_that_exist():
+    for listing, _link, page in LISTS:
+        assert listing in _BY_LABEL and page in _BY_LABEL, (listing, page)
+
+
+@pytest.mark.parametrize(
+    ("listing", "link", "page", "column"), LIST_CASES, ids=[_list_id(x) for x in LIST_CASES]
+)
+def test_a_list_links_to_a_page_exactly_for_those_it_opens_for(
+    isolated, client: FlaskClient, world: World, listing, link, page, column
+):
+    # given the column's person signed in
+    sign_in(client, world, column)
+    # when they open the list (following the pupil's own redirect, if any)
+    method, url = listing.split(" ", 1)
+    response = client.open(world.url(url), method=method, follow_redirects=True)
+    assert response.status_code == 200
+    # then the link is there exactly when the linked page would open for them
+    href = world.url(link)
+    html = response.get_data(as_text=True)
+    shown = any(
+        f'{attribute}="{href}{end}' in html for attribute in ("href", "src") for end in '"#?'
+    )
+    assert shown is _BY_LABEL[page].grants(column), f"{href} in {listing} as {column}"

@@ -7,6 +7,8 @@ Each entry: the list's address, the link it may hold, the row of the linked page
 from __future__ import annotations
 
 LISTS: list[tuple[str, str, str]] = [
+    # the start page's "my pupils" (a mentor's matches, a teacher's linked pupils)
+    ("GET /", "/progress/pupils/<pupil>", "GET /progress/pupils/<pupil>"),
     ("GET /rooms/", "/rooms/<room>", "GET /rooms/<room>"),
     ("GET /rooms/", "/rooms/<other_room>", "GET /rooms/<other_room>"),
     ("GET /rooms/<room>", "/problems/posts/<post>", "GET /problems/posts/<post>"),

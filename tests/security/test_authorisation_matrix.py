@@ -8,7 +8,10 @@ not. Never a 500.
 
 A new route without a row fails `test_every_route_has_a_row`, so access is decided on purpose
 for each one, never by accident; a row nobody gets OK on must say why, so a route that refuses
-everyone cannot pass for one whose owner path works.
+everyone cannot pass for one whose owner path works. The lists (`rows_lists.py`) link to an
+object exactly for the columns its page opens for.
+
+Run on PostgreSQL too: `TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres`.
 """
 
 from __future__ import annotations

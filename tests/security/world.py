@@ -3,13 +3,15 @@ database, and kept between the tests of the module; each test runs in a transact
 rolled back (`isolated`), so one row's action never changes what the next row finds.
 
 The pupil, Alva, at Björkängsskolan, is matched (confirmed, current term) to her mentor, Anna,
-and sits with her room mate in Anna's group room; Alva has left an older room of Anna's. Her
-home teacher (who nominated her) and her special-needs educator are linked to her. Anna posted
-a shared problem to Alva, who answered it with an image; Alva uploaded an image to the chat and
+and sits with her room mate in Anna's group room; she has left an older room of Anna's, since
+archived. Her home teacher (who nominated her) and her special-needs educator are linked to
+her; so is a home teacher who has been deactivated since she signed in. Anna posted a shared
+problem to Alva, who answered it with an image; Alva uploaded an image to the chat and
 reported her room mate's message; the room has a meeting; Alva has a goal and a concern. The
-other pupil was removed from Anna's room and is now in the other mentor's room (same subject
-area, so the shared problem is his to read and post too). Every person has a live sign-in of
-their own (`sign_in` puts it into the test client's session).
+other mentor was Alva's in a term that has ended; the other pupil was removed from Anna's room
+and is now matched to the other mentor and in his room (same subject area, so the shared
+problem is his to read and post too). Every person has a live sign-in of their own (`sign_in`
+puts it into the test client's session, as `/login` would).
 """
 
 from __future__ import annotations

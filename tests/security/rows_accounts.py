@@ -34,6 +34,11 @@ ROWS = [
     # the pupil's own feed address is the key, whoever fetches it; a forged one is a 404 alike
     row("GET /calendar/<pupil>/<feed_token>.ics", ok=EVERYONE),
     row(
+        "GET /calendar/<room_mate>/<feed_token>.ics",
+        exact=dict.fromkeys(EVERYONE, 404),
+        why="the pupil's feed address opens nobody else's feed",
+    ),
+    row(
         "GET /calendar/<pupil>/not-a-real-token.ics",
         exact=dict.fromkeys(EVERYONE, 404),
         why="a forged feed address",

@@ -16,6 +16,11 @@ LISTS: list[tuple[str, str, str]] = [
     ("GET /meetings/", "/meetings/<meeting>", "GET /meetings/<meeting>"),
     ("GET /concerns/", "/concerns/<concern>", "GET /concerns/<concern>"),
     ("GET /nominations/", "/nominations/<nomination>", "GET /nominations/<nomination>"),
+    (
+        "GET /nominations/",
+        "/nominations/<elsewhere_nomination>",
+        "GET /nominations/<elsewhere_nomination>",
+    ),
     ("GET /progress/review", "/progress/pupils/<pupil>", "GET /progress/pupils/<pupil>"),
     (
         "GET /progress/pupils/<pupil>",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from tests.security.columns import (
     COORDINATOR,
     HOME_TEACHER,
+    OTHER_SCHOOL,
     SCHOOL_STAFF,
     SPECIAL_EDUCATOR,
     UNLINKED_TEACHER,
@@ -23,6 +24,9 @@ ROWS = [
     row("GET /nominations/new", ok=SCHOOL_STAFF),
     row("POST /nominations/new", ok=SCHOOL_STAFF),
     row("GET /nominations/<nomination>", ok=[COORDINATOR, *_SAME_SCHOOL]),
+    # one from the other school: its own staff and the coordinator, nobody at the pupil's
+    row("GET /nominations/<elsewhere_nomination>", ok=[COORDINATOR, OTHER_SCHOOL]),
+    row("POST /nominations/<elsewhere_nomination>/answer", ok=[OTHER_SCHOOL]),
     row("GET /nominations/<nomination>/edit", ok=_SAME_SCHOOL),
     row("POST /nominations/<nomination>/edit", ok=_SAME_SCHOOL),
     row("POST /nominations/<nomination>/answer", ok=_SAME_SCHOOL),

@@ -33,6 +33,12 @@ ROWS = [
     row("POST /programme/staff/<other_school_staff>/reactivate", ok=_C),
     row("GET /programme/staff/<other_school_staff>/sign-out", ok=_C),
     row("POST /programme/staff/<other_school_staff>/sign-out", ok=_C),
+    # oneself: a coordinator ends their own sign-ins, but never deactivates themself
+    row("GET /programme/staff/<coordinator>/sign-out", ok=_C),
+    row(
+        "POST /programme/staff/<coordinator>/deactivate",
+        why="nobody deactivates themself, so the programme always keeps a coordinator",
+    ),
     row("POST /programme/invitations/<invitation>/revoke", ok=_C),
     # matching: mentors state offers, coordinators run, adjust and confirm
     row("GET /matching/", ok=_C),

@@ -39,6 +39,8 @@ ROWS = [
     row("GET /rooms/images/<chat_image>", ok=ROOM_READERS),
     # the image of the pupil's attempt: hers, not her room mate's to see
     row("GET /rooms/images/<attempt_image>", ok=[PUPIL, *CARE_TEAM]),
+    # the image of a message the mentor has hidden: for the moderator only
+    row("GET /rooms/images/<hidden_image>", ok=_M),
     # the room mate's message: whoever reads the room may report it, except its author
     row("POST /rooms/messages/<message>/report", ok=[PUPIL, *CARE_TEAM]),
     row("POST /rooms/messages/<message>/hide", ok=_M),

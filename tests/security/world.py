@@ -205,30 +205,44 @@ def build(app: Flask) -> World:
         message = Message(
             room_id=room.id, seq=1, author_id=mate.id, client_id="world-0001", body="M", html=""
         )
-        room.last_seq = 1
-        chat_image = ChatImage(
-            room_id=room.id,
-            uploader_id=alva.id,
-            stored_name="matrix-chat.png",
-            content_type="image/png",
-            width=1,
-            height=1,
-        )
-        attempt_image = ChatImage(
-            room_id=room.id,
-            uploader_id=alva.id,
-            stored_name="matrix-attempt.png",
-            content_type="image/png",
-            width=1,
-            height=1,
-        )
-        db.session.add_all([message, chat_image, attempt_image])
+        room.last_seq = 2
+        images = {
+            name: ChatImage(
+                room_id=room.id,
+                uploader_id=uploader.id,
+                stored_name=f"matrix-{name}.png",
+                content_type="image/png",
+                width=1,
+                height=1,
+            )
+            for name, uploader in (
+                ("chat_image", alva),
+                ("attempt_image", alva),
+                ("hidden_image", mate),
+            )
+        }
+        db.session.add_all([message, *images.values()])
         db.session.flush()
+        # the room mate's image message, hidden by the mentor: moderators see it, nobody else
+        db.session.add(
+            Message(
+                room_id=room.id,
+                seq=2,
+                author_id=mate.id,
+                client_id="world-0002",
+                body="",
+                html="",
+                image_id=images["hidden_image"].id,
+                hidden_at=long_ago,
+                hidden_by_id=mentor.id,
+                hidden_reason="R",
+            )
+        )
         report = MessageReport(message_id=message.id, reporter_id=alva.id, reason="R")
         db.session.add(report)
         upload_folder = Path(app.config["UPLOAD_FOLDER"])
         upload_folder.mkdir(parents=True, exist_ok=True)
-        for stored in (chat_image, attempt_image):
+        for stored in images.values():
             (upload_folder / stored.stored_name).write_bytes(PNG)
 
         # problems: Anna's shared problem with a hint, posted to Alva, her attempt with an image
@@ -254,7 +268,11 @@ def build(app: Flask) -> World:
         db.session.add(post)
         db.session.flush()
         attempt = Attempt(
-            post_id=post.id, pupil_id=alva.id, level=3, body="x", image_id=attempt_image.id
+            post_id=post.id,
+            pupil_id=alva.id,
+            level=3,
+            body="x",
+            image_id=images["attempt_image"].id,
         )
 
         # a meeting next week; a goal; a concern about Alva
@@ -301,6 +319,14 @@ def build(app: Flask) -> World:
         nomination = nominations.nominate(
             people[c.HOME_TEACHER], term, nomination_data(area_id=area.id)
         )
+        # and a home teacher at the other school nominates one of hers
+        elsewhere_nomination = nominations.nominate(
+            people[c.OTHER_SCHOOL],
+            term,
+            nomination_data(
+                area_id=area.id, pupil_name="Ella Ek", pupil_email="ella.ek@elev.example.se"
+            ),
+        )
         db.session.commit()
 
         world.people = {name: person.id for name, person in people.items()}
@@ -314,8 +340,7 @@ def build(app: Flask) -> World:
             "other_room": other_room.id,
             "message": message.id,
             "report": report.id,
-            "chat_image": chat_image.id,
-            "attempt_image": attempt_image.id,
+            **{name: image.id for name, image in images.items()},
             "problem": problem.id,
             "post": post.id,
             "attempt": attempt.id,
@@ -324,12 +349,13 @@ def build(app: Flask) -> World:
             "goal": goal.id,
             "concern": concern.id,
             "nomination": nomination.id,
+            "elsewhere_nomination": elsewhere_nomination.id,
             "invitation": invitation.id,
             "invitation_token": invitation_token,
             "reset_token": reset_token,
             "feed_token": feed_token_for(alva),
             "static_file": "css/app.css",
-            "stored_images": [chat_image.stored_name, attempt_image.stored_name],
+            "stored_images": [image.stored_name for image in images.values()],
         }
     return world
 

@@ -1,6 +1,8 @@
 """Problems: the bank (write, preview, share), posting into rooms, the problem page with hints
 and attempts, the mentor's feedback, and the pupil's "My problems"."""
 
+from types import SimpleNamespace
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -89,13 +91,18 @@ def new():
 @bp.route("/<int:problem_id>/edit", methods=["GET", "POST"])
 def edit(problem_id: int):
     problem = services.problem_for(current_user, problem_id, policy.can_edit_problem)
-    form = ProblemForm(obj=problem)
-    if not form.is_submitted():
-        form.hints.data = "\n".join(h.body for h in problem.hints)
-        form.tolerance.data = (
-            "" if problem.tolerance is None else f"{problem.tolerance:g}".replace(".", ",")
-        )
-    return _edit(form, problem)
+    return _edit(ProblemForm(obj=_as_form(problem)), problem)
+
+
+def _as_form(problem: Problem) -> SimpleNamespace:
+    """The stored problem as the form reads it: hints and tolerance as the text they are typed
+    as (a posted form that leaves a field out keeps the stored value, in the field's own type)."""
+    fields = ("title", "subject_area_id", "levels", "statement", "extensions", "check_kind")
+    return SimpleNamespace(
+        **{name: getattr(problem, name) for name in (*fields, "answer", "tags", "shared")},
+        hints="\n".join(h.body for h in problem.hints),
+        tolerance="" if problem.tolerance is None else f"{problem.tolerance:g}".replace(".", ","),
+    )
 
 
 @bp.get("/<int:problem_id>")

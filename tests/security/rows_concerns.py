@@ -1,23 +1,21 @@
-"""Authorisation-matrix rows for concerns (oro).
+"""Matrix rows for concerns (oro).
 
-The world's concern is about a pupil no fresh user is linked to: nobody may raise, plan, review
-or close it; coordinators (who are told of every concern) may read it, and with an empty body
-their plan/review/close answers the page with its field errors. Pupils never reach a concern.
-"""
+The concern is about the pupil: the staff around her and the coordinators (who are told of
+every concern) read and manage it; only the staff around her raise one. Every staff member may
+open the list (it shows their own pupils'); a pupil never reaches a concern."""
 
 from __future__ import annotations
 
-from tests.security.roles import SCHOOL_STAFF, only
+from tests.security.columns import CARE_TEAM, COORDINATOR, STAFF, row
 
-# the list: coordinators and the staff who have pupils (policy.can_list_concerns)
-_LISTERS = {"coordinator": 200, "mentor": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}
+_READERS = (*CARE_TEAM, COORDINATOR)
 
-ROWS: dict[tuple[str, str], dict[str, int]] = {
-    ("/concerns/", "GET"): only(_LISTERS),
-    ("/concerns/pupils/<int:pupil_id>/new", "GET"): only({}),
-    ("/concerns/pupils/<int:pupil_id>/new", "POST"): only({}),
-    ("/concerns/<int:concern_id>", "GET"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/plan", "POST"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/review", "POST"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/close", "POST"): only({"coordinator": 200}),
-}
+ROWS = [
+    row("GET /concerns/", ok=STAFF),
+    row("GET /concerns/pupils/<pupil>/new", ok=CARE_TEAM),
+    row("POST /concerns/pupils/<pupil>/new", ok=CARE_TEAM),
+    row("GET /concerns/<concern>", ok=_READERS),
+    row("POST /concerns/<concern>/plan", ok=_READERS),
+    row("POST /concerns/<concern>/review", ok=_READERS),
+    row("POST /concerns/<concern>/close", ok=_READERS),
+]

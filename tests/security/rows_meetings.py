@@ -1,27 +1,27 @@
-"""Authorisation-matrix rows for meetings, attendance and calendar feeds (merged into MATRIX).
+"""Matrix rows for meetings, attendance and one's own calendar address.
 
-The world's meeting is in a room none of the fresh users belongs to or is linked to: every page
-and action on it is refused. The list and one's own feed address are for everyone signed in; a
-feed address with a wrong token is a 404 for everyone, signed in or not.
-"""
+The meeting is in the current mentor's room: whoever reads the room sees it (the linked staff
+read-only); only the room's mentor schedules, changes, cancels and takes attendance."""
 
 from __future__ import annotations
 
-from tests.security.roles import everyone, only, signed_in
+from tests.security.columns import MENTOR, ROOM_READERS, SIGNED_IN, row
 
-ROWS: dict[tuple[str, str], dict[str, int]] = {
-    ("/meetings/", "GET"): signed_in(200),
-    ("/meetings/feed/regenerate", "POST"): signed_in(302),
-    ("/meetings/rooms/<int:room_id>/new", "GET"): only({}),
-    ("/meetings/rooms/<int:room_id>/new", "POST"): only({}),
-    ("/meetings/<int:meeting_id>", "GET"): only({}),
-    ("/meetings/<int:meeting_id>.ics", "GET"): only({}),
-    ("/meetings/<int:meeting_id>/attendance", "POST"): only({}),
-    ("/meetings/<int:meeting_id>/edit", "GET"): only({}),
-    ("/meetings/<int:meeting_id>/edit", "POST"): only({}),
-    ("/meetings/<int:meeting_id>/cancel", "POST"): only({}),
-    ("/meetings/series/<int:series_id>/edit", "GET"): only({}),
-    ("/meetings/series/<int:series_id>/edit", "POST"): only({}),
-    ("/meetings/series/<int:series_id>/cancel", "POST"): only({}),
-    ("/calendar/<int:user_id>/<token>.ics", "GET"): everyone(404),
-}
+_M = (MENTOR,)
+
+ROWS = [
+    row("GET /meetings/", ok=SIGNED_IN),
+    row("POST /meetings/feed/regenerate", ok=SIGNED_IN),
+    row("GET /meetings/rooms/<room>/new", ok=_M),
+    row("POST /meetings/rooms/<room>/new", ok=_M),
+    row("GET /meetings/rooms/<old_room>/new", why="the room is archived: no more meetings"),
+    row("GET /meetings/<meeting>", ok=ROOM_READERS),
+    row("GET /meetings/<meeting>.ics", ok=ROOM_READERS),
+    row("POST /meetings/<meeting>/attendance", ok=_M),
+    row("GET /meetings/<meeting>/edit", ok=_M),
+    row("POST /meetings/<meeting>/edit", ok=_M),
+    row("POST /meetings/<meeting>/cancel", ok=_M),
+    row("GET /meetings/series/<series>/edit", ok=_M),
+    row("POST /meetings/series/<series>/edit", ok=_M),
+    row("POST /meetings/series/<series>/cancel", ok=_M),
+]

@@ -1,26 +1,37 @@
-"""Authorisation-matrix rows for the progress review, pupil pages, flags and own progress.
+"""Matrix rows for the progress review, the staff page of a pupil, flags, own progress and the
+pupil's team.
 
-The review list is open to home teachers, special-needs educators and mentors (each sees only
-their own pupils, so a fresh one sees an empty list); the world's pupil is cared for by none of
-the fresh users, so the pupil page, its print and acknowledging a flag are refused to all; only
-pupils have an own progress page. Only coordinators keep a pupil's team."""
+The review list is open to school staff and mentors (each sees their own pupils); the pupil's
+page, its print, its flags and a room she has left are for the staff around her only, never
+for herself; her own progress page is a pupil's. Only coordinators keep a pupil's team."""
 
 from __future__ import annotations
 
-from tests.security.roles import SCHOOL_STAFF, coordinator_only, only
+from tests.security.columns import (
+    CARE_TEAM,
+    COORDINATOR,
+    MENTORS,
+    OTHER_MENTOR,
+    PUPILS,
+    SCHOOL_STAFF,
+    row,
+)
 
-ROWS: dict[tuple[str, str], dict[str, int]] = {
-    ("/progress/review", "GET"): only({"mentor": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
-    ("/progress/pupils/<int:pupil_id>", "GET"): only({}),
-    ("/progress/pupils/<int:pupil_id>/print", "GET"): only({}),
-    # a room the pupil has left: the staff around the pupil only (and only a room they left)
-    ("/progress/pupils/<int:pupil_id>/rooms/<int:room_id>", "GET"): only({}),
-    ("/progress/pupils/<int:pupil_id>/flags", "POST"): only({}),
-    ("/progress/mine", "GET"): only({"pupil": 200}),
-    # the pupil's team (who follows the pupil) is kept by the coordinators
-    ("/pupils/<int:pupil_id>/team", "GET"): coordinator_only(200),
-    ("/pupils/<int:pupil_id>/team", "POST"): coordinator_only(
-        422
-    ),  # an empty form is refused: 422 (issue 12)
-    ("/pupils/<int:pupil_id>/team/remove", "POST"): coordinator_only(302),
-}
+ROWS = [
+    row("GET /progress/review", ok=[*SCHOOL_STAFF, *MENTORS]),
+    row("GET /progress/pupils/<pupil>", ok=CARE_TEAM),
+    row("GET /progress/pupils/<pupil>/print", ok=CARE_TEAM),
+    row("POST /progress/pupils/<pupil>/flags", ok=CARE_TEAM),
+    row("GET /progress/pupils/<pupil>/rooms/<old_room>", ok=CARE_TEAM),
+    row(
+        "GET /progress/pupils/<pupil>/rooms/<room>",
+        why="she is still in that room: the page shows only rooms a pupil has left",
+    ),
+    # the other pupil left the current mentor's room: his own mentor now reads it as he left
+    # it, its mentor (no longer his) only through the room itself
+    row("GET /progress/pupils/<other_pupil>/rooms/<room>", ok=[OTHER_MENTOR]),
+    row("GET /progress/mine", ok=PUPILS),
+    row("GET /pupils/<pupil>/team", ok=[COORDINATOR]),
+    row("POST /pupils/<pupil>/team", ok=[COORDINATOR]),
+    row("POST /pupils/<pupil>/team/remove", ok=[COORDINATOR]),
+]

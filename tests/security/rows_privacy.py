@@ -1,0 +1,17 @@
+"""Matrix rows for the programme report and a pupil's data as a whole (access log, register
+extract, erasure): the coordinator's alone, whoever else is linked to the pupil."""
+
+from __future__ import annotations
+
+from tests.security.columns import COORDINATOR, row
+
+ROWS = [
+    row("GET /reports/", ok=[COORDINATOR]),
+    row("GET /reports/attendance.csv", ok=[COORDINATOR]),
+    row("GET /privacy/pupils/", ok=[COORDINATOR]),
+    row("GET /privacy/pupils/<pupil>", ok=[COORDINATOR]),
+    row("GET /privacy/pupils/<pupil>/export", ok=[COORDINATOR]),
+    row("GET /privacy/pupils/<pupil>/erase", ok=[COORDINATOR]),
+    # she still has a mentor: the coordinator is asked to end the match first (422)
+    row("POST /privacy/pupils/<pupil>/erase", ok=[COORDINATOR]),
+]

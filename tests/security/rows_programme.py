@@ -1,0 +1,53 @@
+"""Matrix rows for the programme's set-up, staff administration, the audit log and matching:
+the coordinators' pages, except that mentors state their own offer."""
+
+from __future__ import annotations
+
+from tests.security.columns import COORDINATOR, MENTORS, row
+
+_C = (COORDINATOR,)
+
+ROWS = [
+    row("GET /privacy/audit", ok=_C),
+    row("GET /programme/", ok=_C),
+    row("GET /programme/schools", ok=_C),
+    row("GET /programme/schools/new", ok=_C),
+    row("POST /programme/schools/new", ok=_C),
+    row("GET /programme/schools/<school>/edit", ok=_C),
+    row("POST /programme/schools/<school>/edit", ok=_C),
+    row("GET /programme/subject-areas", ok=_C),
+    row("GET /programme/subject-areas/new", ok=_C),
+    row("POST /programme/subject-areas/new", ok=_C),
+    row("GET /programme/subject-areas/<area>/edit", ok=_C),
+    row("POST /programme/subject-areas/<area>/edit", ok=_C),
+    row("GET /programme/terms", ok=_C),
+    row("GET /programme/terms/new", ok=_C),
+    row("POST /programme/terms/new", ok=_C),
+    row("GET /programme/terms/<term>/edit", ok=_C),
+    row("POST /programme/terms/<term>/edit", ok=_C),
+    row("GET /programme/staff", ok=_C),
+    row("GET /programme/staff/invite", ok=_C),
+    row("POST /programme/staff/invite", ok=_C),
+    # the person acted on is a home teacher at another school (not the one asking)
+    row("POST /programme/staff/<other_school_staff>/deactivate", ok=_C),
+    row("POST /programme/staff/<other_school_staff>/reactivate", ok=_C),
+    row("GET /programme/staff/<other_school_staff>/sign-out", ok=_C),
+    row("POST /programme/staff/<other_school_staff>/sign-out", ok=_C),
+    # oneself: a coordinator ends their own sign-ins, but never deactivates themself
+    row("GET /programme/staff/<coordinator>/sign-out", ok=_C),
+    row(
+        "POST /programme/staff/<coordinator>/deactivate",
+        why="nobody deactivates themself, so the programme always keeps a coordinator",
+    ),
+    row("POST /programme/invitations/<invitation>/revoke", ok=_C),
+    # matching: mentors state offers, coordinators run, adjust and confirm
+    row("GET /matching/", ok=_C),
+    row("GET /matching/offer", ok=MENTORS),
+    row("POST /matching/offer", ok=MENTORS),
+    row("POST /matching/run", ok=_C),
+    row("POST /matching/confirm", ok=_C),
+    row("POST /matching/<match>/lock", ok=_C),
+    row("POST /matching/<match>/remove", ok=_C),
+    row("GET /matching/<match>/move", ok=_C),
+    row("POST /matching/<match>/move", ok=_C),
+]

@@ -104,4 +104,10 @@ def load(instance: Path = INSTANCE) -> dict:
         "REPORT_THRESHOLD": int(os.environ.get("REPORT_THRESHOLD", "5")),
         # How long a computed report is reused while nothing it counts was written (this worker).
         "REPORT_CACHE_SECONDS": float(os.environ.get("REPORT_CACHE_SECONDS", "300")),
+        # Months after a pupil's last term until their data is anonymised. Kept a string: the
+        # retention command refuses to start on a malformed value, the privacy page says so
+        # neutrally instead of showing it.
+        "RETENTION_MONTHS": os.environ.get("RETENTION_MONTHS", "12"),
+        # Accessibility feedback (public form): per address, so one person cannot flood it.
+        "FEEDBACK_RATE_LIMIT": os.environ.get("FEEDBACK_RATE_LIMIT", "5 per minute;30 per day"),
     }

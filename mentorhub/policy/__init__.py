@@ -21,6 +21,7 @@ from mentorhub.policy.accounts import (
     can_invite_staff,
     can_manage_programme,
     can_read_audit_log,
+    can_read_feedback,
     can_use_app,
 )
 from mentorhub.policy.concerns import (
@@ -144,6 +145,7 @@ __all__ = [
     "can_post_problem",
     "can_raise_concern",
     "can_read_audit_log",
+    "can_read_feedback",
     "can_view_reports",
     "can_read_left_room",
     "can_report_message",

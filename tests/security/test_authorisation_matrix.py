@@ -45,6 +45,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/invitations/<token>", "POST"): everyone(410),
     ("/language", "POST"): everyone(302),
     ("/privacy/audit", "GET"): coordinator_only(),
+    # about the service: read before signing in; anyone reports an accessibility problem
+    ("/om/integritet", "GET"): everyone(200),
+    ("/om/tillganglighet", "GET"): everyone(200),
+    ("/om/tillganglighet/synpunkter", "GET"): everyone(200),
+    ("/om/tillganglighet/synpunkter", "POST"): everyone(422),  # an empty message is refused
+    ("/om/tillganglighet/inkomna", "GET"): coordinator_only(),
     ("/reports/", "GET"): coordinator_only(),
     ("/reports/<key>.csv", "GET"): coordinator_only(),
     ("/programme/", "GET"): coordinator_only(),

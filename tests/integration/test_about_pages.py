@@ -305,3 +305,11 @@ def test_the_coordinator_reads_the_feedback_from_the_menu(app, client, coordinat
     assert "Alva Lindgren" in page
     assert "En besökare som inte var inloggad" in page
     assert 'href="mailto:a@example.se"' in page
+
+
+def test_feedback_without_a_csrf_token_is_refused_and_not_stored(app, csrf_enabled):
+    # the form is public, so the token is what keeps another site from posting it for a visitor
+    response = _send(app, {"message": PROBLEM})
+    assert response.status_code == 400
+    assert "Formuläret hade gått ut" in response.get_data(as_text=True)
+    assert _feedback_rows(app) == []

@@ -122,6 +122,7 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from mentorhub.about.views import bp as about_bp
     from mentorhub.accounts.views import bp as accounts_bp
     from mentorhub.chat.views import bp as chat_bp
     from mentorhub.concerns.views import bp as concerns_bp
@@ -160,6 +161,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pupils_bp, url_prefix="/pupils")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(pupil_data_bp, url_prefix="/privacy/pupils")
+    # Public: the privacy notice and accessibility statement are read before signing in.
+    app.register_blueprint(about_bp, url_prefix="/om")
 
 
 def _register_notification_kinds() -> None:

@@ -107,4 +107,6 @@ def load(instance: Path = INSTANCE) -> dict:
         # read (and refused when malformed) by that command, shown on the privacy page.
         "RETENTION_MONTHS": os.environ.get("RETENTION_MONTHS", "12"),
         "REPORT_CACHE_SECONDS": float(os.environ.get("REPORT_CACHE_SECONDS", "300")),
+        # Accessibility feedback (public form): per address, so one person cannot flood it.
+        "FEEDBACK_RATE_LIMIT": os.environ.get("FEEDBACK_RATE_LIMIT", "5 per minute;30 per day"),
     }

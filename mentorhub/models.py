@@ -1,5 +1,6 @@
 """Imports every domain's models, so Alembic and the session know all tables."""
 
+from mentorhub.about.models import AccessibilityFeedback  # noqa: F401
 from mentorhub.accounts.models import Invitation, PasswordReset, User, UserRole  # noqa: F401
 from mentorhub.audit import AuditEntry  # noqa: F401
 from mentorhub.chat.models import Message, MessageReport, ReadPosition  # noqa: F401

@@ -21,6 +21,7 @@ from mentorhub.policy.accounts import (
     can_invite_staff,
     can_manage_programme,
     can_read_audit_log,
+    can_read_feedback,
     can_use_app,
 )
 from mentorhub.policy.concerns import (
@@ -145,6 +146,7 @@ __all__ = [
     "can_post_problem",
     "can_raise_concern",
     "can_read_audit_log",
+    "can_read_feedback",
     "can_view_reports",
     "can_erase_pupil",
     "can_export_pupil_data",

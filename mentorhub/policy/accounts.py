@@ -34,3 +34,8 @@ def can_end_sessions_of(user: User, target: User | None) -> bool:
 
 def can_read_audit_log(user: User) -> bool:
     return is_coordinator(user)
+
+
+def can_read_feedback(user: User) -> bool:
+    """Accessibility feedback is answered by the programme's coordinators (anyone may send it)."""
+    return is_coordinator(user)

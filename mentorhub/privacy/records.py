@@ -100,6 +100,8 @@ ERASURE: dict[tuple[str, str], Rule] = {
     ("concerns", "pupil_id"): blank(description="", action_plan="", closing_note=""),
     ("concern_events", "author_id"): blank(body=""),
     ("nomination_events", "author_id"): blank(body=""),
+    # feedback on accessibility may describe the pupil: it goes with them
+    ("accessibility_feedback", "user_id"): DELETE,
     # the access log stays: it is the record of who saw what (no free text in it)
     ("audit_entries", "person_id"): KEEP,
     ("audit_entries", "actor_id"): KEEP,

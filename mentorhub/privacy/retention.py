@@ -36,7 +36,7 @@ class Due:
 def months_setting(raw: object) -> int:
     """The retention setting as a whole number of months (1–120), or RetentionSettingError."""
     text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 120:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 120:
         raise RetentionSettingError(
             f"RETENTION_MONTHS must be a whole number of months from 1 to 120, not {raw!r}"
         )

@@ -20,6 +20,7 @@ def test_can_use_app(world):
         policy.can_manage_programme,
         policy.can_invite_staff,
         policy.can_read_audit_log,
+        policy.can_read_feedback,
         policy.can_view_reports,
     ],
 )
@@ -54,3 +55,11 @@ def test_authorize_turns_no_into_403():
     policy.authorize(True)
     with pytest.raises(Forbidden):
         policy.authorize(False)
+
+
+def test_only_coordinators_read_accessibility_feedback_though_anyone_sends_it(world):
+    # the form is public; the list of what was sent is the coordinators' alone
+    assert policy.can_read_feedback(world.coordinator)
+    assert not policy.can_read_feedback(AnonymousUserMixin())
+    assert not policy.can_read_feedback(None)
+    assert not policy.can_read_feedback(world.special_educator)

@@ -16,6 +16,7 @@ ROWS = [
     row("GET /reports/", ok=[COORDINATOR]),
     row("GET /reports/attendance.csv", ok=[COORDINATOR]),
     row("GET /privacy/pupils/", ok=[COORDINATOR]),
+    row("GET /privacy/pupils/access-log", ok=[COORDINATOR]),
     row("GET /privacy/pupils/<pupil>", ok=[COORDINATOR]),
     row("GET /privacy/pupils/<pupil>/export", ok=[COORDINATOR]),
     row("GET /privacy/pupils/<pupil>/erase", ok=[COORDINATOR]),

@@ -37,6 +37,14 @@ class DomainError(Exception):
             raise error
 
 
+class Refused(Exception):
+    """A service's access check said no: the app answers 403, as `policy.authorize` does."""
+
+
+class Missing(Exception):
+    """What a service was asked to load does not exist: the app answers 404."""
+
+
 def show_on_form(error: DomainError, form) -> None:
     """Roll back the failed action and attach each message to its field (or the whole form)."""
     db.session.rollback()
@@ -113,6 +121,9 @@ def _page(code: int, text=None):
 def register(app: Flask) -> None:
     for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _page(code))
+
+    app.register_error_handler(Refused, lambda e: _page(403))
+    app.register_error_handler(Missing, lambda e: _page(404))
 
     @app.errorhandler(413)
     def too_large(e):

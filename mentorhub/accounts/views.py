@@ -177,10 +177,12 @@ def accept_invitation(token: str):
         form,
         lambda: services.accept_invitation(token, name=form.name.data, password=form.password.data),
         done=_welcome,
-        page=lambda: render_template(
-            "accounts/accept_invitation.html", form=form, invitation=invitation
-        ),
+        page=lambda: _invitation_page(form, invitation),
     )
+
+
+def _invitation_page(form: AcceptInvitationForm, invitation):
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
 
 def _welcome(user: User) -> ResponseReturnValue:

@@ -77,14 +77,18 @@ def new(pupil_id: int):
         lambda: services.raise_concern(
             current_user, pupil, form.category.data, form.description.data
         ),
-        done=lambda concern: _to_concern(
-            concern,
-            _(
-                "The concern has been raised. The special-needs educator and the coordinators "
-                "have been told."
-            ),
-        ),
+        done=_raised,
         page=lambda: render_template("concerns/new.html", form=form, pupil=pupil),
+    )
+
+
+def _raised(concern: Concern):
+    return _to_concern(
+        concern,
+        _(
+            "The concern has been raised. The special-needs educator and the coordinators "
+            "have been told."
+        ),
     )
 
 
@@ -106,15 +110,15 @@ def plan(concern_id: int):
     form = _plan_form(concern, request.form)
     return web.handle_form(
         form,
-        lambda: services.set_plan(
-            current_user,
-            concern,
-            form.action_plan.data,
-            form.responsible_id.data,
-            form.review_on.data,
-        ),
+        lambda: _set_plan(concern, form),
         done=lambda _result: _to_concern(concern, _("The action plan has been saved."), "plan"),
         page=lambda: _show(concern.id, plan_form=form),
+    )
+
+
+def _set_plan(concern: Concern, form: PlanForm) -> None:
+    services.set_plan(
+        current_user, concern, form.action_plan.data, form.responsible_id.data, form.review_on.data
     )
 
 

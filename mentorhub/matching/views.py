@@ -165,11 +165,11 @@ def move(match_id: int):
         form,
         lambda: services.move(current_user, match, form.mentor_id.data),
         done=lambda _result: web.done(_("The match has been moved."), url_for("matching.overview")),
-        page=lambda: render_template(
-            "matching/move.html",
-            match=match,
-            options=options,
-            form=form,
-            reason_text=reasons.render,
-        ),
+        page=lambda: _move_page(match, options, form),
+    )
+
+
+def _move_page(match: Match, options, form: MoveForm):
+    return render_template(
+        "matching/move.html", match=match, options=options, form=form, reason_text=reasons.render
     )

@@ -213,15 +213,19 @@ def edit_series(series_id: int):
     return web.handle_form(
         form,
         lambda: services.edit_series(current_user, series, **_series_data(form)),
-        done=lambda changed: _to_meeting(
-            changed[0],
-            _(
-                "%(count)d coming meetings are changed and the pupils have been told.",
-                count=len(changed),
-            ),
-        ),
+        done=_series_changed,
         page=lambda: render_template(
             "meetings/edit_series.html", form=form, series=series, coming=coming
+        ),
+    )
+
+
+def _series_changed(changed: list[Meeting]):
+    return _to_meeting(
+        changed[0],
+        _(
+            "%(count)d coming meetings are changed and the pupils have been told.",
+            count=len(changed),
         ),
     )
 

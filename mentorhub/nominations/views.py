@@ -105,9 +105,7 @@ def new():
     return web.handle_form(
         form,
         lambda: services.nominate(current_user, term, _data(form)),
-        done=lambda nomination: _to_nomination(
-            nomination, _("The nomination has been sent to the coordinator.")
-        ),
+        done=lambda n: _to_nomination(n, _("The nomination has been sent to the coordinator.")),
         page=lambda: _form_page(form, term),
     )
 

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentorhub.after_commit import after_commit
@@ -44,6 +44,12 @@ def link_to(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def render(template: str, **context) -> str:
+    """A mail body from its template (in the locale the caller has forced), so services that
+    send mail need no page-rendering helper of their own."""
+    return render_template(template, **context)
 
 
 def send(recipient: str, subject: str, body: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,6 +49,18 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def sign_in(email: str, password: str) -> tuple[User, str]:
+    """Check the credentials, record the new sign-in and audit it; returns the user and the
+    sign-in's key (the view keeps it in the Flask session). Refused alike for a wrong email and
+    a wrong password."""
+    user = authenticate(email, password)
+    if user is None:
+        raise DomainError(_l("Wrong email or password."))
+    key = start_session(user)
+    audit.record(user, "session.login", user)
+    return user, key
 
 
 def check_password_rules(password: str) -> None:
@@ -142,7 +154,7 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
     link = mail.link_to("accounts.accept_invitation", token=token)
     with force_locale("sv"):
         subject = _("You are invited to MentorHub")
-        body = render_template("mail/invitation.txt", invitation=invitation, link=link)
+        body = mail.render("mail/invitation.txt", invitation=invitation, link=link)
     mail.send(invitation.email, subject, body)
 
 
@@ -223,7 +235,7 @@ def request_password_reset(email: str) -> None:
     link = mail.link_to("accounts.reset_password", token=token)
     with force_locale(user.locale or "sv"):
         subject = _("Choose a new password for MentorHub")
-        body = render_template("mail/password_reset.txt", user=user, link=link, minutes=minutes)
+        body = mail.render("mail/password_reset.txt", user=user, link=link, minutes=minutes)
     mail.send(user.email, subject, body)
 
 

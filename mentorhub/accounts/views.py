@@ -11,11 +11,12 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mentorhub import audit
+from mentorhub import web
 from mentorhub.accounts import services
 from mentorhub.accounts.forms import (
     AcceptInvitationForm,
@@ -24,7 +25,8 @@ from mentorhub.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
 )
-from mentorhub.errors import DomainError, show_on_form
+from mentorhub.accounts.models import User
+from mentorhub.errors import DomainError
 from mentorhub.extensions import limiter
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.redirects import local_path
@@ -75,18 +77,21 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("Wrong email or password."))
-        else:
-            login_user(user)
-            session[services.SESSION_KEY] = services.start_session(user)
-            if user.locale:
-                session["locale"] = user.locale
-            audit.record(user, "session.login", user)
-            return redirect(_safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form)
+    return web.handle_form(
+        form,
+        lambda: services.sign_in(form.email.data, form.password.data),
+        done=lambda signed_in: _start(*signed_in, _safe_next(form.next.data)),
+        page=lambda: render_template("accounts/login.html", form=form),
+    )
+
+
+def _start(user: User, key: str, to: str) -> ResponseReturnValue:
+    """Sign `user` in on this browser with the sign-in `key` the service recorded."""
+    login_user(user)
+    session[services.SESSION_KEY] = key
+    if user.locale:
+        session["locale"] = user.locale
+    return redirect(to)
 
 
 @bp.post("/logout")
@@ -144,16 +149,19 @@ def reset_password(token: str):
     except DomainError as error:
         return render_template("accounts/link_problem.html", message=error.message), 410
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            logout_user()
-            flash(_("Your password has been changed. Sign in with the new one."), "success")
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return web.handle_form(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        done=lambda _user: _signed_out(
+            _("Your password has been changed. Sign in with the new one.")
+        ),
+        page=lambda: render_template("accounts/reset_password.html", form=form),
+    )
+
+
+def _signed_out(message: str) -> ResponseReturnValue:
+    logout_user()
+    return web.done(message, url_for("accounts.login"))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -165,20 +173,25 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if request.method == "GET" and invitation.name:
         form.name.data = invitation.name
-    if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(
-                token, name=form.name.data, password=form.password.data
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            logout_user()
-            login_user(user)
-            session[services.SESSION_KEY] = services.start_session(user)
-            flash(_("Welcome to MentorHub, %(name)s!", name=user.name), "success")
-            return redirect(url_for("dashboard.index"))
+    return web.handle_form(
+        form,
+        lambda: services.accept_invitation(token, name=form.name.data, password=form.password.data),
+        done=_welcome,
+        page=lambda: _invitation_page(form, invitation),
+    )
+
+
+def _invitation_page(form: AcceptInvitationForm, invitation):
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _welcome(user: User) -> ResponseReturnValue:
+    logout_user()
+    login_user(user)
+    session[services.SESSION_KEY] = services.start_session(user)
+    return web.done(
+        _("Welcome to MentorHub, %(name)s!", name=user.name), url_for("dashboard.index")
+    )
 
 
 @bp.post("/language")

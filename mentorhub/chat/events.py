@@ -23,7 +23,7 @@ from flask_socketio import join_room, leave_room
 from sqlalchemy import orm as sa_orm
 from sqlalchemy.exc import IntegrityError
 
-from mentorhub import after_commit, audit, policy, realtime
+from mentorhub import after_commit, policy, realtime
 from mentorhub.accounts.services import SESSION_KEY
 from mentorhub.chat import services as chat
 from mentorhub.errors import DomainError
@@ -73,36 +73,41 @@ def event(name: str) -> Callable:
                 return _error("unauthorized", _("Sign in again to continue."))
             if not isinstance(data, dict) or not _readable(data):
                 return _error("bad_request", _("The request could not be read."))
-            try:
-                for attempt in (1, 2):
-                    try:
-                        ack, after = fn(user, data)
-                        if after is not None:
-                            after_commit.after_commit(after)
-                        # Commits, then runs what the event (or a service) queued: broadcasts
-                        # never show what is not stored, and a rollback drops them.
-                        after_commit.commit()
-                        break
-                    except IntegrityError:
-                        # A racing duplicate (same client_id): the retry finds the stored row.
-                        after_commit.rollback()
-                        if attempt == 2:
-                            raise
-            except chat.ChatError as error:
-                after_commit.rollback()
-                return _error(error.code, str(error.message))
-            except DomainError as error:
-                after_commit.rollback()
-                return _error("refused", str(error.message))
-            except Exception:
-                after_commit.rollback()
-                log.exception("socket event %s failed", name)
-                return _error("server_error", _("Something went wrong. Nothing was saved."))
-            return ack
+            return _run(name, fn, user, data)
 
         return handler
 
     return decorator
+
+
+def _run(name: str, fn: Callable, user, data: dict):
+    """Run one event's handler as its own transaction and answer its ack, or an error ack."""
+    try:
+        for attempt in (1, 2):
+            try:
+                ack, after = fn(user, data)
+                if after is not None:
+                    after_commit.after_commit(after)
+                # Commits, then runs what the event (or a service) queued: broadcasts never
+                # show what is not stored, and a rollback drops them.
+                after_commit.commit()
+                return ack
+            except IntegrityError:
+                # A racing duplicate (same client_id): the retry finds the stored row.
+                after_commit.rollback()
+                if attempt == 2:
+                    raise
+    except chat.ChatError as error:
+        after_commit.rollback()
+        return _error(error.code, str(error.message))
+    except DomainError as error:
+        after_commit.rollback()
+        return _error("refused", str(error.message))
+    except Exception:
+        after_commit.rollback()
+        log.exception("socket event %s failed", name)
+        return _error("server_error", _("Something went wrong. Nothing was saved."))
+    return None  # not reached: the loop returns the ack or raises
 
 
 def _signed_in_user():
@@ -195,12 +200,10 @@ def join(user, data):
     try:
         # checks access again, after subscribing: a removal committed after the check above
         # either is seen here or cuts this socket off after its commit (docs/realtime.md)
-        messages = chat.history(user, room, since_seq=since)
+        messages = chat.read_room(user, room, since_seq=since)
     except Exception:
         leave_room(channel(room.id))
         raise
-    if policy.is_observer(user, room):
-        audit.record(user, "room.read", room)
     small = len(room.members) < PRESENCE_LIMIT
     if small:
         _present[room.id][request.sid] = (user.id, user.name)

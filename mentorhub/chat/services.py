@@ -234,6 +234,15 @@ def history(
     return page[::-1]
 
 
+def read_room(user: User, room: Room, *, since_seq: int | None = None) -> list[Message]:
+    """The history a join shows (`history`, checked the same way); staff looking in from outside
+    the room leave a read entry with it, so the room is never shown to them unaudited."""
+    messages = history(user, room, since_seq=since_seq)
+    if policy.is_observer(user, room):
+        audit.record(user, "room.read", room)
+    return messages
+
+
 def rooms_left_by(pupil_id: int) -> list[tuple[Room, RoomMember]]:
     """The rooms the pupil has left (unmatched or removed), latest first, with the
     membership row that says when: one query."""

@@ -10,27 +10,22 @@ queue (`mentorhub.realtime.broadcast`).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import policy, realtime
+from mentorhub import policy, realtime, web
 from mentorhub.chat import services as chat
 from mentorhub.chat.forms import ReasonForm
 from mentorhub.chat.models import Message, MessageReport
+from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.rooms.models import Room
 
-bp = Blueprint("chat", __name__)
+bp = web.blueprint("chat", __name__)
 
 _STATUS = {"forbidden": 403, "not_found": 404}
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
 
 
 def _wants_json() -> bool:
@@ -157,11 +152,8 @@ def dismiss(report_id: int):
     entry, room = _report(report_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        chat.dismiss_report(current_user, entry)
-    except chat.ChatError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("The report is dismissed. The message stays."), "success")
+    run_and_flash(
+        lambda: chat.dismiss_report(current_user, entry),
+        _("The report is dismissed. The message stays."),
+    )
     return redirect(url_for("chat.reports", room_id=room.id))

@@ -11,6 +11,7 @@ half-stored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from mentorhub import audit, policy
 from mentorhub.accounts.models import Role, User, UserRole
 from mentorhub.concerns.models import Concern, ConcernCategory, ConcernEvent, ConcernStatus
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.notifications import services as notifications
 from mentorhub.pupils import services as pupils
@@ -217,9 +218,41 @@ def close(user: User, concern: Concern, note: str) -> Concern:
     return concern
 
 
+def concern_for(user: User, concern_id: int) -> Concern:
+    """The concern `user` may see: `Missing` (404) when there is none, `Refused` (403) when it
+    is not theirs to see (pupils never are)."""
+    concern = db.session.get(Concern, concern_id)
+    if concern is None:
+        raise Missing()
+    if not policy.can_view_concern(user, concern):
+        raise Refused()
+    return concern
+
+
 def record_view(user: User, concern: Concern) -> None:
     """Every time staff open a concern, it is written in the audit log."""
     audit.record(user, "concern.view", concern, person=concern.pupil)
+
+
+@dataclass
+class ConcernPage:
+    """What the concern page shows one member of staff."""
+
+    concern: Concern
+    can_manage: bool
+    overdue: bool
+
+
+def concern_page(user: User, concern_id: int) -> ConcernPage:
+    """The concern page for `user`, checked and audited together, so a concern is never shown
+    without its read entry."""
+    concern = concern_for(user, concern_id)
+    record_view(user, concern)
+    return ConcernPage(
+        concern=concern,
+        can_manage=policy.can_manage_concern(user, concern),
+        overdue=is_overdue(concern),
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------

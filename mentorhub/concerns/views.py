@@ -1,18 +1,16 @@
 """Concerns (oro): raise, plan, review, close. Never shown to pupils."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import policy
+from mentorhub import policy, web
 from mentorhub.concerns import labels, services
 from mentorhub.concerns.forms import CloseForm, PlanForm, RaiseForm, ReviewForm
 from mentorhub.concerns.models import Concern
-from mentorhub.errors import DomainError, show_on_form
-from mentorhub.extensions import db
 from mentorhub.pupils import services as pupils
 
-bp = Blueprint("concerns", __name__)
+bp = web.blueprint("concerns", __name__)
 
 STATUS_FILTERS = ("open", "closed")
 
@@ -21,16 +19,8 @@ bp.add_app_template_filter(labels.status_label, "concern_status")
 bp.add_app_template_filter(labels.event_label, "concern_event")
 
 
-@bp.before_request
-@login_required
-def signed_in():
-    pass
-
-
 def _concern(concern_id: int) -> Concern:
-    concern = db.get_or_404(Concern, concern_id)
-    policy.authorize(policy.can_view_concern(current_user, concern))
-    return concern
+    return services.concern_for(current_user, concern_id)
 
 
 def _plan_form(concern: Concern, formdata=None) -> PlanForm:
@@ -41,15 +31,13 @@ def _plan_form(concern: Concern, formdata=None) -> PlanForm:
     return form
 
 
-def _show(concern: Concern, **forms):
+def _show(concern_id: int, **forms):
     """The concern page; forms with errors are passed in to keep what the user wrote."""
-    services.record_view(current_user, concern)
-    manage = policy.can_manage_concern(current_user, concern)
+    page = services.concern_page(current_user, concern_id)
+    concern = page.concern
     return render_template(
         "concerns/show.html",
-        concern=concern,
-        can_manage=manage,
-        overdue=services.is_overdue(concern),
+        **vars(page),
         plan_form=forms.get("plan_form") or _plan_form(concern),
         review_form=forms.get("review_form") or ReviewForm(formdata=None),
         close_form=forms.get("close_form") or CloseForm(formdata=None),
@@ -84,28 +72,33 @@ def new(pupil_id: int):
     policy.authorize(policy.can_raise_concern(current_user, pupil_id))
     pupil = pupils.pupil_or_404(pupil_id)
     form = RaiseForm()
-    if form.validate_on_submit():
-        try:
-            concern = services.raise_concern(
-                current_user, pupil, form.category.data, form.description.data
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(
-                _(
-                    "The concern has been raised. The special-needs educator and the coordinators "
-                    "have been told."
-                ),
-                "success",
-            )
-            return redirect(url_for("concerns.show", concern_id=concern.id))
-    return render_template("concerns/new.html", form=form, pupil=pupil)
+    return web.handle_form(
+        form,
+        lambda: services.raise_concern(
+            current_user, pupil, form.category.data, form.description.data
+        ),
+        done=_raised,
+        page=lambda: render_template("concerns/new.html", form=form, pupil=pupil),
+    )
+
+
+def _raised(concern: Concern):
+    return _to_concern(
+        concern,
+        _(
+            "The concern has been raised. The special-needs educator and the coordinators "
+            "have been told."
+        ),
+    )
+
+
+def _to_concern(concern: Concern, message: str, anchor: str | None = None):
+    return web.done(message, url_for("concerns.show", concern_id=concern.id, _anchor=anchor))
 
 
 @bp.get("/<int:concern_id>")
 def show(concern_id: int):
-    return _show(_concern(concern_id))
+    return _show(concern_id)
 
 
 @bp.post("/<int:concern_id>/plan")
@@ -115,21 +108,18 @@ def plan(concern_id: int):
         return refused
     policy.authorize(policy.can_manage_concern(current_user, concern))
     form = _plan_form(concern, request.form)
-    if form.validate_on_submit():
-        try:
-            services.set_plan(
-                current_user,
-                concern,
-                form.action_plan.data,
-                form.responsible_id.data,
-                form.review_on.data,
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The action plan has been saved."), "success")
-            return redirect(url_for("concerns.show", concern_id=concern.id, _anchor="plan"))
-    return _show(concern, plan_form=form)
+    return web.handle_form(
+        form,
+        lambda: _set_plan(concern, form),
+        done=lambda _result: _to_concern(concern, _("The action plan has been saved."), "plan"),
+        page=lambda: _show(concern.id, plan_form=form),
+    )
+
+
+def _set_plan(concern: Concern, form: PlanForm) -> None:
+    services.set_plan(
+        current_user, concern, form.action_plan.data, form.responsible_id.data, form.review_on.data
+    )
 
 
 @bp.post("/<int:concern_id>/review")
@@ -139,15 +129,12 @@ def review(concern_id: int):
         return refused
     policy.authorize(policy.can_manage_concern(current_user, concern))
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.review(current_user, concern, form.note.data, form.next_review_on.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The review has been saved."), "success")
-            return redirect(url_for("concerns.show", concern_id=concern.id, _anchor="history"))
-    return _show(concern, review_form=form)
+    return web.handle_form(
+        form,
+        lambda: services.review(current_user, concern, form.note.data, form.next_review_on.data),
+        done=lambda _result: _to_concern(concern, _("The review has been saved."), "history"),
+        page=lambda: _show(concern.id, review_form=form),
+    )
 
 
 @bp.post("/<int:concern_id>/close")
@@ -157,12 +144,9 @@ def close(concern_id: int):
         return refused
     policy.authorize(policy.can_manage_concern(current_user, concern))
     form = CloseForm()
-    if form.validate_on_submit():
-        try:
-            services.close(current_user, concern, form.closing_note.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The concern has been closed."), "success")
-            return redirect(url_for("concerns.show", concern_id=concern.id))
-    return _show(concern, close_form=form)
+    return web.handle_form(
+        form,
+        lambda: services.close(current_user, concern, form.closing_note.data),
+        done=lambda _result: _to_concern(concern, _("The concern has been closed.")),
+        page=lambda: _show(concern.id, close_form=form),
+    )

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mentorhub import confirm as confirm_step  # `confirm` is the view below
-from mentorhub import policy
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub import policy, web
+from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
 from mentorhub.matching import offers, reasons, services
 from mentorhub.matching.forms import MoveForm, OfferForm
@@ -17,13 +17,7 @@ from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.programme.timeslots import slot_choices
 
-bp = Blueprint("matching", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
+bp = web.blueprint("matching", __name__)
 
 
 def _term():
@@ -43,7 +37,22 @@ def _load(match_id: int) -> Match:
 def offer():
     policy.authorize(policy.can_state_offer(current_user))
     term = programme.current_term(date.today())
-    existing = offers.offer_for(current_user, term) if term else None
+    form = _offer_form(offers.offer_for(current_user, term) if term else None)
+    if term is None:
+        flash(_("There is no current term. Ask your coordinator to create one."), "error")
+        return render_template("matching/offer.html", form=form, term=term)
+    return web.handle_form(
+        form,
+        lambda: offers.save_offer(current_user, term, **_offer_data(form)),
+        done=lambda _offer: web.done(
+            _("Your offer for the term has been saved."), url_for("matching.offer")
+        ),
+        page=lambda: render_template("matching/offer.html", form=form, term=term),
+    )
+
+
+def _offer_form(existing) -> OfferForm:
+    """The offer form with its choices, showing the mentor's saved offer on a first showing."""
     form = OfferForm(obj=existing)
     form.subject_area_ids.choices = [
         (a.id, a.name) for a in programme.subject_areas(only_active=True)
@@ -53,26 +62,18 @@ def offer():
         form.subject_area_ids.data = existing.subject_area_ids
         form.slots.data = existing.slot_ids
         form.level_min.data, form.level_max.data = str(existing.level_min), str(existing.level_max)
-    if term is None:
-        flash(_("There is no current term. Ask your coordinator to create one."), "error")
-    elif form.validate_on_submit():
-        try:
-            offers.save_offer(
-                current_user,
-                term,
-                subject_area_ids=form.subject_area_ids.data,
-                level_min=int(form.level_min.data),
-                level_max=int(form.level_max.data),
-                capacity=form.capacity.data,
-                max_group_size=form.max_group_size.data,
-                slots=form.slots.data,
-            )
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("Your offer for the term has been saved."), "success")
-            return redirect(url_for("matching.offer"))
-    return render_template("matching/offer.html", form=form, term=term)
+    return form
+
+
+def _offer_data(form: OfferForm) -> dict:
+    return {
+        "subject_area_ids": form.subject_area_ids.data,
+        "level_min": int(form.level_min.data),
+        "level_max": int(form.level_max.data),
+        "capacity": form.capacity.data,
+        "max_group_size": form.max_group_size.data,
+        "slots": form.slots.data,
+    }
 
 
 @bp.get("/")
@@ -131,22 +132,26 @@ def remove(match_id: int):
     return _act(
         lambda: services.remove(current_user, match),
         _("The match has been removed."),
-        confirm_step.Confirmation(
-            question=_(
-                "Remove the match of %(pupil)s with %(mentor)s?",
-                pupil=match.pupil.name,
-                mentor=match.mentor.name,
-            ),
-            consequences=[
-                _(
-                    "%(pupil)s will have no mentor until matching is run again.",
-                    pupil=match.pupil.name,
-                ),
-                _("Nobody is sent a message about it."),
-            ],
-            yes=_("Yes, remove the match"),
-            back=url_for("matching.overview"),
+        _ask_remove(match),
+    )
+
+
+def _ask_remove(match: Match) -> confirm_step.Confirmation:
+    return confirm_step.Confirmation(
+        question=_(
+            "Remove the match of %(pupil)s with %(mentor)s?",
+            pupil=match.pupil.name,
+            mentor=match.mentor.name,
         ),
+        consequences=[
+            _(
+                "%(pupil)s will have no mentor until matching is run again.",
+                pupil=match.pupil.name,
+            ),
+            _("Nobody is sent a message about it."),
+        ],
+        yes=_("Yes, remove the match"),
+        back=url_for("matching.overview"),
     )
 
 
@@ -156,14 +161,15 @@ def move(match_id: int):
     options = services.move_options(match)
     form = MoveForm()
     form.mentor_id.choices = [(o.mentor_id, o.label) for o in options if o.feasible]
-    if form.validate_on_submit():
-        try:
-            services.move(current_user, match, form.mentor_id.data)
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The match has been moved."), "success")
-            return redirect(url_for("matching.overview"))
+    return web.handle_form(
+        form,
+        lambda: services.move(current_user, match, form.mentor_id.data),
+        done=lambda _result: web.done(_("The match has been moved."), url_for("matching.overview")),
+        page=lambda: _move_page(match, options, form),
+    )
+
+
+def _move_page(match: Match, options, form: MoveForm):
     return render_template(
         "matching/move.html", match=match, options=options, form=form, reason_text=reasons.render
     )

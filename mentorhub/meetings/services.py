@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.chat import services as chat
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.meetings import recurrence
 from mentorhub.meetings.models import (
@@ -292,6 +292,80 @@ def cancel_series(
 
 
 # --- attendance --------------------------------------------------------------------------------
+
+
+# --- loading what an address names, checked (and audited where it is read) --------------------
+
+
+def _found(row, allowed) -> None:
+    if row is None:
+        raise Missing()
+    if not allowed:
+        raise Refused()
+
+
+def meeting_for(user: User, meeting_id: int) -> Meeting:
+    """The meeting `user` may see: `Missing` (404) or `Refused` (403) otherwise."""
+    meeting = db.session.get(Meeting, meeting_id)
+    _found(meeting, meeting is not None and policy.can_view_meeting(user, meeting))
+    return meeting
+
+
+def meeting_to_manage(user: User, meeting_id: int) -> Meeting:
+    """The meeting `user` schedules (the room's mentor): `Missing` or `Refused` otherwise."""
+    meeting = db.session.get(Meeting, meeting_id)
+    _found(meeting, meeting is not None and policy.can_schedule_meetings(user, meeting.room))
+    return meeting
+
+
+def series_to_manage(user: User, series_id: int) -> MeetingSeries:
+    """The series `user` schedules: `Missing` or `Refused` otherwise."""
+    series = db.session.get(MeetingSeries, series_id)
+    _found(series, series is not None and policy.can_schedule_meetings(user, series.room))
+    return series
+
+
+def read_meeting(user: User, meeting_id: int) -> Meeting:
+    """The meeting `user` may see; staff looking in from outside the room leave a read entry."""
+    meeting = meeting_for(user, meeting_id)
+    if policy.is_observer(user, meeting.room):
+        audit.record(user, "meeting.read", meeting, room_id=meeting.room_id)
+    return meeting
+
+
+@dataclass
+class MeetingPage:
+    """What the meeting page shows one person."""
+
+    meeting: Meeting
+    can_manage: bool
+    can_take: bool
+    refusal: str | None
+    ended: bool
+    pupils: list[User]
+    attendance: dict[int, str]
+    own: Attendance | None
+
+
+def meeting_page(user: User, meeting_id: int, now: datetime | None = None) -> MeetingPage:
+    """The meeting page for `user`, checked; an observer's reading of the meeting and of each
+    pupil's attendance is audited here, so the page cannot be shown without the entries."""
+    now = now or utcnow()
+    meeting = read_meeting(user, meeting_id)
+    pupils = attendance_pupils_for(user, meeting)
+    if policy.is_observer(user, meeting.room):
+        for pupil in pupils:
+            audit.record(user, "attendance.read", meeting, person=pupil)
+    return MeetingPage(
+        meeting=meeting,
+        can_manage=policy.can_schedule_meetings(user, meeting.room),
+        can_take=policy.can_take_attendance(user, meeting),
+        refusal=attendance_refusal(meeting, now),
+        ended=meeting.ends_at <= now,
+        pupils=pupils,
+        attendance={row.pupil_id: row.status for row in meeting.attendance},
+        own=own_attendance(meeting, user),
+    )
 
 
 def attendance_pupils(meeting: Meeting) -> list[User]:

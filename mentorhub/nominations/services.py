@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from mentorhub import audit, policy
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Role, User, UserRole
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.nominations.models import (
     Nomination,
@@ -342,6 +342,24 @@ def _link_school_special_educators(nomination: Nomination, pupil: User) -> None:
 def _require_open(nomination: Nomination) -> None:
     if nomination.status in (Status.APPROVED, Status.DECLINED):
         raise DomainError(_l("This nomination has already been decided."))
+
+
+def nomination_for(user: User, nomination_id: int) -> Nomination:
+    """The nomination `user` may see: `Missing` (404) when there is none, `Refused` (403) when
+    it is not theirs to see."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise Missing()
+    if not policy.can_view_nomination(user, nomination):
+        raise Refused()
+    return nomination
+
+
+def read_nomination(user: User, nomination_id: int) -> Nomination:
+    """The nomination `user` may see, with the audit entry of their reading it."""
+    nomination = nomination_for(user, nomination_id)
+    audit.record(user, "nomination.view", nomination, person=_pupil(nomination))
+    return nomination
 
 
 def _pupil(nomination: Nomination) -> User | None:

@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import audit, policy
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
-from mentorhub.extensions import db
+from mentorhub import policy, web
+from mentorhub.errors import run_and_flash
 from mentorhub.nominations import labels, services
 from mentorhub.nominations.forms import CommentForm, NominationForm
 from mentorhub.nominations.models import Nomination, Status
@@ -16,19 +15,11 @@ from mentorhub.programme import services as programme
 from mentorhub.programme import timeslots
 from mentorhub.programme.timeslots import slot_choices
 
-bp = Blueprint("nominations", __name__)
-
-
-@bp.before_request
-@login_required
-def signed_in():
-    pass
+bp = web.blueprint("nominations", __name__)
 
 
 def _load(nomination_id: int) -> Nomination:
-    nomination = db.get_or_404(Nomination, nomination_id)
-    policy.authorize(policy.can_view_nomination(current_user, nomination))
-    return nomination
+    return services.nomination_for(current_user, nomination_id)
 
 
 def _prepare(form: NominationForm, nomination: Nomination | None = None) -> None:
@@ -110,21 +101,26 @@ def new():
     _prepare(form)
     if term is None:
         flash(_("There is no current term. Ask your coordinator to create one."), "error")
-    elif form.validate_on_submit():
-        try:
-            nomination = services.nominate(current_user, term, _data(form))
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The nomination has been sent to the coordinator."), "success")
-            return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    return render_template("nominations/form.html", form=form, term=term, nomination=None)
+        return _form_page(form, None)
+    return web.handle_form(
+        form,
+        lambda: services.nominate(current_user, term, _data(form)),
+        done=lambda n: _to_nomination(n, _("The nomination has been sent to the coordinator.")),
+        page=lambda: _form_page(form, term),
+    )
+
+
+def _form_page(form: NominationForm, term, nomination: Nomination | None = None):
+    return render_template("nominations/form.html", form=form, term=term, nomination=nomination)
+
+
+def _to_nomination(nomination: Nomination, message: str):
+    return web.done(message, url_for("nominations.show", nomination_id=nomination.id))
 
 
 @bp.get("/<int:nomination_id>")
 def show(nomination_id: int):
-    nomination = _load(nomination_id)
-    audit.record(current_user, "nomination.view", nomination, person=services._pupil(nomination))
+    nomination = services.read_nomination(current_user, nomination_id)
     return render_template(
         "nominations/show.html",
         n=nomination,
@@ -143,16 +139,11 @@ def edit(nomination_id: int):
     policy.authorize(policy.can_edit_nomination(current_user, nomination))
     form = NominationForm(obj=nomination)
     _prepare(form, nomination)
-    if form.validate_on_submit():
-        try:
-            services.update(current_user, nomination, _data(form))
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(_("The nomination has been updated."), "success")
-            return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    return render_template(
-        "nominations/form.html", form=form, term=nomination.term, nomination=nomination
+    return web.handle_form(
+        form,
+        lambda: services.update(current_user, nomination, _data(form)),
+        done=lambda _result: _to_nomination(nomination, _("The nomination has been updated.")),
+        page=lambda: _form_page(form, nomination.term, nomination),
     )
 
 

@@ -1,17 +1,16 @@
 """The signed-in person's notifications."""
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import redirect, render_template, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from mentorhub import policy
+from mentorhub import policy, web
 from mentorhub.notifications import services
 
-bp = Blueprint("notifications", __name__)
+bp = web.blueprint("notifications", __name__)
 
 
 @bp.get("/")
-@login_required
 def index():
     policy.authorize(policy.can_use_app(current_user))
     return render_template(
@@ -23,7 +22,6 @@ def index():
 
 
 @bp.post("/read")
-@login_required
 def mark_read():
     policy.authorize(policy.can_use_app(current_user))
     if FlaskForm().validate_on_submit():

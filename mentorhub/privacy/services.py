@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
 
 from mentorhub import policy
 from mentorhub.audit import AuditEntry
@@ -22,24 +22,20 @@ class Subject:
     link: str | None = None  # only where the reader may open it
 
 
-# Subjects with a page of their own: the model, the policy rule, and the page's address.
+# Subjects with a page of their own: the model, the policy rule, and the page's endpoint and
+# the name of its id in the address.
 LINKED = {
-    "Nomination": (
-        Nomination,
-        policy.can_view_nomination,
-        lambda o: url_for("nominations.show", nomination_id=o.id),
-    ),
-    "Concern": (
-        Concern,
-        policy.can_view_concern,
-        lambda o: url_for("concerns.show", concern_id=o.id),
-    ),
+    "Nomination": (Nomination, policy.can_view_nomination, "nominations.show", "nomination_id"),
+    "Concern": (Concern, policy.can_view_concern, "concerns.show", "concern_id"),
 }
 
 
-def subjects_for(reader: Any, entries: list[AuditEntry]) -> dict[int, Subject]:
+def subjects_for(
+    reader: Any, entries: list[AuditEntry], url: Callable[..., str]
+) -> dict[int, Subject]:
     """Each entry's subject, named in the reader's language and linked where policy lets the
-    reader open it; one query per kind of linked subject, never one per row."""
+    reader open it; one query per kind of linked subject, never one per row. `url` builds a
+    page's address from its endpoint (the view passes `url_for`)."""
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         if entry.subject_type in LINKED and entry.subject_id is not None:
@@ -54,8 +50,8 @@ def subjects_for(reader: Any, entries: list[AuditEntry]) -> dict[int, Subject]:
         subject = Subject(subject_label(entry.subject_type, entry.subject_id))
         obj = loaded.get((entry.subject_type, entry.subject_id))
         if obj is not None:
-            _model, may_open, address = LINKED[entry.subject_type]
+            _model, may_open, endpoint, id_name = LINKED[entry.subject_type]
             if may_open(reader, obj):
-                subject.link = address(obj)
+                subject.link = url(endpoint, **{id_name: obj.id})
         result[entry.id] = subject
     return result

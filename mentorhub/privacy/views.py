@@ -1,21 +1,20 @@
 """The audit log, for the coordinator who answers to the data-protection officer."""
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask import render_template, request, url_for
+from flask_login import current_user
 
-from mentorhub import audit, policy
+from mentorhub import audit, policy, web
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
 from mentorhub.privacy.labels import action_label
 from mentorhub.privacy.services import subjects_for
 
-bp = Blueprint("privacy", __name__)
+bp = web.blueprint("privacy", __name__)
 
 PAGE_SIZE = 50
 
 
 @bp.get("/audit")
-@login_required
 def audit_log():
     policy.authorize(policy.can_read_audit_log(current_user))
     person_id = request.args.get("person", type=int)
@@ -29,5 +28,5 @@ def audit_log():
         people=people,
         person_id=person_id,
         action_label=action_label,
-        subjects=subjects_for(current_user, entries.items),
+        subjects=subjects_for(current_user, entries.items, url_for),
     )

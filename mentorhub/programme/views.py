@@ -2,14 +2,14 @@
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mentorhub import confirm, policy
+from mentorhub import confirm, policy, web
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
-from mentorhub.errors import DomainError, run_and_flash, show_on_form
+from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
 from mentorhub.programme import services
 from mentorhub.programme.forms import (
@@ -21,11 +21,10 @@ from mentorhub.programme.forms import (
 )
 from mentorhub.programme.models import School, SubjectArea, Term
 
-bp = Blueprint("programme", __name__)
+bp = web.blueprint("programme", __name__)
 
 
 @bp.before_request
-@login_required
 def require_coordinator():
     policy.authorize(policy.can_manage_programme(current_user))
 
@@ -37,15 +36,12 @@ def _load(model, object_id: int):
 
 def _edit_page(form, save: Callable[[], object], done: str, template: str, message: str, **ctx):
     """Validate, save through the service, and redirect; or show the form with its errors."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except DomainError as error:
-            show_on_form(error, form)
-        else:
-            flash(message, "success")
-            return redirect(url_for(done))
-    return render_template(template, form=form, **ctx)
+    return web.handle_form(
+        form,
+        save,
+        done=lambda _result: web.done(message, url_for(done)),
+        page=lambda: render_template(template, form=form, **ctx),
+    )
 
 
 @bp.get("/")
@@ -73,19 +69,21 @@ def edit_school(school_id: int | None = None):
     form = SchoolForm(obj=school)
     return _edit_page(
         form,
-        lambda: services.save_school(
-            current_user,
-            name=form.name.data,
-            kind=form.kind.data,
-            municipality=form.municipality.data or "",
-            active=form.active.data,
-            school=school,
-        ),
+        lambda: services.save_school(current_user, school=school, **_school_data(form)),
         "programme.schools",
         "programme/edit_school.html",
         _("The school has been saved."),
         school=school,
     )
+
+
+def _school_data(form: SchoolForm) -> dict:
+    return {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "municipality": form.municipality.data or "",
+        "active": form.active.data,
+    }
 
 
 # --- subject areas -----------------------------------------------------------------------------
@@ -101,15 +99,10 @@ def subject_areas():
 def edit_subject_area(area_id: int | None = None):
     area = _load(SubjectArea, area_id) if area_id else None
     form = SubjectAreaForm(obj=area)
+    data = {"description": form.description.data or "", "active": form.active.data}
     return _edit_page(
         form,
-        lambda: services.save_subject_area(
-            current_user,
-            name=form.name.data,
-            description=form.description.data or "",
-            active=form.active.data,
-            area=area,
-        ),
+        lambda: services.save_subject_area(current_user, name=form.name.data, area=area, **data),
         "programme.subject_areas",
         "programme/edit_subject_area.html",
         _("The subject area has been saved."),
@@ -130,15 +123,10 @@ def terms():
 def edit_term(term_id: int | None = None):
     term = _load(Term, term_id) if term_id else None
     form = TermForm(obj=term)
+    dates = {"starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
     return _edit_page(
         form,
-        lambda: services.save_term(
-            current_user,
-            name=form.name.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-            term=term,
-        ),
+        lambda: services.save_term(current_user, name=form.name.data, term=term, **dates),
         "programme.terms",
         "programme/edit_term.html",
         _("The term has been saved."),
@@ -169,17 +157,20 @@ def invite_staff():
     ]
     return _edit_page(
         form,
-        lambda: accounts.invite(
-            current_user,
-            email=form.email.data,
-            name=form.name.data or "",
-            roles=form.roles.data,
-            school_id=form.school_id.data or None,
-        ),
+        lambda: accounts.invite(current_user, **_invitation_data(form)),
         "programme.staff",
         "programme/invite_staff.html",
         _("The invitation has been sent."),
     )
+
+
+def _invitation_data(form: InviteStaffForm) -> dict:
+    return {
+        "email": form.email.data,
+        "name": form.name.data or "",
+        "roles": form.roles.data,
+        "school_id": form.school_id.data or None,
+    }
 
 
 def _confirmed_action(
@@ -198,24 +189,27 @@ def _confirmed_action(
 def deactivate(user_id: int):
     user = _load(User, user_id)
     policy.authorize(policy.can_deactivate(current_user, user))
-
     # The deactivation itself disconnects their open sockets, after the commit.
     return _confirmed_action(
         lambda: accounts.deactivate(current_user, user),
         _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
-        confirm.Confirmation(
-            question=_("Deactivate %(name)s?", name=user.name),
-            consequences=[
-                _(
-                    "%(name)s can no longer sign in and is cut off from the chat at once. "
-                    "You can reactivate the account later.",
-                    name=user.name,
-                ),
-                _("Nobody is sent a message about it."),
-            ],
-            yes=_("Yes, deactivate"),
-            back=url_for("programme.staff"),
-        ),
+        _ask_deactivate(user),
+    )
+
+
+def _ask_deactivate(user: User) -> confirm.Confirmation:
+    return confirm.Confirmation(
+        question=_("Deactivate %(name)s?", name=user.name),
+        consequences=[
+            _(
+                "%(name)s can no longer sign in and is cut off from the chat at once. "
+                "You can reactivate the account later.",
+                name=user.name,
+            ),
+            _("Nobody is sent a message about it."),
+        ],
+        yes=_("Yes, deactivate"),
+        back=url_for("programme.staff"),
     )
 
 
@@ -249,13 +243,17 @@ def revoke_invitation(invitation_id: int):
     return _confirmed_action(
         lambda: accounts.revoke_invitation(current_user, invitation),
         _("The invitation to %(email)s has been withdrawn.", email=invitation.email),
-        confirm.Confirmation(
-            question=_("Withdraw the invitation to %(email)s?", email=invitation.email),
-            consequences=[
-                _("The link in the invitation mail stops working. You can invite again later."),
-                _("Nobody is sent a message about it."),
-            ],
-            yes=_("Yes, withdraw the invitation"),
-            back=url_for("programme.staff"),
-        ),
+        _ask_revoke(invitation),
+    )
+
+
+def _ask_revoke(invitation: Invitation) -> confirm.Confirmation:
+    return confirm.Confirmation(
+        question=_("Withdraw the invitation to %(email)s?", email=invitation.email),
+        consequences=[
+            _("The link in the invitation mail stops working. You can invite again later."),
+            _("Nobody is sent a message about it."),
+        ],
+        yes=_("Yes, withdraw the invitation"),
+        back=url_for("programme.staff"),
     )

@@ -107,6 +107,8 @@ def test_the_log_page_shows_labels_and_localised_subjects_never_raw_codes(
 def test_a_subject_is_linked_only_where_the_reader_may_open_it(
     app, coordinator, mentor, make_nomination, school_staff
 ):
+    from flask import url_for
+
     from mentorhub.accounts.models import User
     from mentorhub.privacy.services import subjects_for
 
@@ -117,19 +119,21 @@ def test_a_subject_is_linked_only_where_the_reader_may_open_it(
             sa.select(AuditEntry).where(AuditEntry.subject_type == "Nomination")
         ).all()
         # when the coordinator reads it, the nomination is named and linked
-        [shown] = subjects_for(db.session.get(User, coordinator.id), entries).values()
+        [shown] = subjects_for(db.session.get(User, coordinator.id), entries, url_for).values()
         assert (shown.text, shown.link) == (
             f"Nominering {nomination_id}",
             f"/nominations/{nomination_id}",
         )
         # when a mentor (who may not read nominations) reads it, it is named but not linked
-        [shown] = subjects_for(db.session.get(User, mentor.id), entries).values()
+        [shown] = subjects_for(db.session.get(User, mentor.id), entries, url_for).values()
         assert (shown.text, shown.link) == (f"Nominering {nomination_id}", None)
 
 
 def test_the_subjects_of_a_page_are_loaded_in_bulk(
     app, coordinator, make_nomination, school_staff, count_queries
 ):
+    from flask import url_for
+
     from mentorhub.accounts.models import User
     from mentorhub.privacy.services import subjects_for
 
@@ -140,6 +144,6 @@ def test_the_subjects_of_a_page_are_loaded_in_bulk(
         reader = db.session.get(User, coordinator.id)
         reader.has_role()
         with count_queries() as statements:
-            shown = subjects_for(reader, entries)
+            shown = subjects_for(reader, entries, url_for)
     assert len(shown) == len(entries) >= 3
     assert sum("FROM nominations" in s for s in statements) == 1

@@ -154,7 +154,7 @@ def test_bad_input_when_raising_is_refused_and_nothing_stored(
     # when the home teacher sends a concern with a bad field
     response = raise_as(app, care_team["home_teacher"], care_team["alva"], **data)
     # then the form comes back with the message, the other input kept, and nothing is stored
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     if field_error:
         assert field_error in page
@@ -330,7 +330,7 @@ def test_a_bad_plan_is_refused_and_nothing_stored(app, care_team, concern, chang
     client = client_for(app, care_team["special_educator"])
     response = client.post(f"/concerns/{concern}/plan", data=plan_data(care_team, **changes))
     # then the page comes back with the message at the field and the typed plan kept
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page
     if "action_plan" not in changes:
@@ -356,7 +356,7 @@ def test_a_bad_review_is_refused_and_nothing_stored(app, care_team, concern, dat
         data = {**data, "next_review_on": in_days(-2)}
     client = client_for(app, care_team["mentor"])
     response = client.post(f"/concerns/{concern}/review", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert stored(app, concern).kinds == ["raised"]
     assert audit_actions(app, "concern.review") == []
@@ -374,7 +374,7 @@ def test_a_review_without_a_date_keeps_the_review_date(app, care_team, concern):
 def test_closing_needs_a_note(app, care_team, concern):
     client = client_for(app, care_team["special_educator"])
     response = client.post(f"/concerns/{concern}/close", data={"closing_note": "  "})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Fyll i det här fältet." in response.get_data(as_text=True)
     found = stored(app, concern)
     assert found.status == "open" and found.closed_at is None and found.kinds == ["raised"]

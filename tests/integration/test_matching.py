@@ -228,7 +228,7 @@ def test_mentor_states_an_offer_and_bad_values_are_refused(
             "slots": ["tue-3"],
         },
     )
-    assert bad.status_code == 200
+    assert bad.status_code == 422
     assert "lägsta nivån" in bad.get_data(as_text=True).lower()
     good = client.post(
         "/matching/offer",

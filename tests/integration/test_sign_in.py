@@ -18,7 +18,7 @@ def test_staff_member_signs_in_and_lands_on_start_page(client, mentor):
 def test_wrong_password_and_unknown_email_get_the_same_neutral_message(client, mentor):
     wrong_password = client.post("/login", data={"email": mentor.email, "password": "nope-nope-1"})
     unknown_email = client.post("/login", data={"email": "x@example.se", "password": PASSWORD})
-    assert wrong_password.status_code == unknown_email.status_code == 200
+    assert wrong_password.status_code == unknown_email.status_code == 422
     assert "Fel e-postadress eller lösenord." in wrong_password.get_data(as_text=True)
     assert "Fel e-postadress eller lösenord." in unknown_email.get_data(as_text=True)
 
@@ -31,7 +31,7 @@ def test_login_keeps_the_typed_email_after_a_failure(client, mentor):
 def test_deactivated_user_cannot_sign_in(client, make_user):
     user = make_user(Role.HOME_TEACHER, active=False)
     response = login(client, user)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Fel e-postadress eller lösenord." in response.get_data(as_text=True)
 
 

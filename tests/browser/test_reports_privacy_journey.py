@@ -130,6 +130,12 @@ def test_the_report_hides_a_small_number_and_a_table_downloads_as_csv(
     assert all(chart[school] == rows[school] for school in chart), (chart, rows)
     assert chart[SMALL_SCHOOL][0] == "<5"
     assert_accessible(page)
+    # a table wider than its half of the pair scrolls sideways, by keyboard too
+    wide = report_section(page, say("Attendance at meetings, by school")).locator(".table-wrap")
+    assert wide.evaluate("r => r.scrollWidth > r.clientWidth"), "the table fits: test is moot"
+    tab_to(page, wide)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("r => r.scrollLeft > 0", arg=wide.element_handle())
 
     # narrow it to the small school and the other period, by keyboard, and show
     period = page.get_by_label(either("Period"))

@@ -48,25 +48,32 @@ def access_log():
         flash(problem, "error")
     statement = access.read(current_user, filters)
     if request.args.get("format") == "csv":
-        entries = db.session.scalars(statement.limit(CSV_LIMIT)).unique().all()
-        header = [_("Time"), _("Who"), _("What"), _("Concerning")]
-        return Response(
-            access.as_csv(entries, action_label, header),
-            mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="atkomstlogg.csv"'},
-        )
+        return _access_csv(statement)
+    return _access_page(statement, filters)
+
+
+def _access_csv(statement) -> Response:
+    entries = db.session.scalars(statement.limit(CSV_LIMIT)).unique().all()
+    header = [_("Time"), _("Who"), _("What"), _("Concerning")]
+    return Response(
+        access.as_csv(entries, action_label, header),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="atkomstlogg.csv"'},
+    )
+
+
+def _access_page(statement, filters: access.Filters) -> str:
     entries = db.paginate(
         statement,
         page=max(request.args.get("page", 1, type=int), 1),
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    pupil = db.session.get(User, filters.pupil_id) if filters.pupil_id else None
     return render_template(
         "privacy/access_log.html",
         entries=entries,
         filters=filters,
-        pupil=pupil,
+        pupil=db.session.get(User, filters.pupil_id) if filters.pupil_id else None,
         staff=access.staff_members(),
         action_label=action_label,
         args={k: v for k, v in request.args.items() if k != "page" and v},

@@ -76,9 +76,9 @@ class Holdings:
             people[match.pupil_id] = match.pupil
         for concern in self.concerns:
             people[concern.pupil_id] = concern.pupil
-        for link in self.links:
-            pupil = db.session.get(User, link.pupil_id)
-            if pupil is not None:
+        linked = {link.pupil_id for link in self.links} - people.keys()
+        if linked:
+            for pupil in db.session.scalars(sa.select(User).where(User.id.in_(linked))).unique():
                 people[pupil.id] = pupil
         for room in self.rooms:
             for member in room.members:
@@ -229,6 +229,9 @@ def hand_over(
     """Give everything `leaving` holds to `successor`, then deactivate `leaving`: one
     transaction (the caller commits; a refusal changes nothing). Returns the counts moved.
 
+    `leaving` may already be deactivated (an account deactivated before hand-overs existed
+    can still hold work); then only the work moves.
+
     Rooms (with their meeting series, posts and attempts) and current matches change mentor;
     open concerns change responsible; links to pupils are re-pointed (a link the successor
     already has is not doubled); offers for terms to come go to the successor when they have
@@ -236,8 +239,6 @@ def hand_over(
     """
     if not policy.can_deactivate(actor, leaving):
         raise DomainError(_l("You cannot deactivate this account."))
-    if not leaving.active:
-        raise DomainError(_l("The account is already deactivated."))
     if successor is None:
         raise _refuse(_l("Choose who takes over."))
     if successor.id == leaving.id:
@@ -284,7 +285,9 @@ def hand_over(
 
     counts = held.counts()
     audit.record(actor, "user.handover", leaving, successor=successor.id, **counts)
-    accounts.deactivate(actor, leaving)
+    if leaving.active:
+        accounts.deactivate(actor, leaving)
+    # (someone deactivated before hand-overs existed may still hold work: it moves all the same)
     # After the commit: the leaver's open sockets stop hearing the rooms (the deactivation
     # also ends their sessions); the successor is told.
     realtime.room_access_changed([leaving.id], room_ids)

@@ -334,3 +334,19 @@ def test_when_nobody_can_take_it_all_the_page_says_what_the_best_cannot(
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, world["anna"].id).active is True
+
+
+def test_work_still_held_by_someone_deactivated_earlier_can_be_handed_over(
+    app, client, coordinator, login_as, world
+):
+    with app.app_context():
+        db.session.get(User, world["anna"].id).active = False
+        db.session.commit()
+    login_as(coordinator)
+    response = client.post(
+        f"/programme/staff/{world['anna'].id}/hand-over", data={"successor_id": world["bengt"].id}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert _owned_by(world["anna"].id) == dict.fromkeys(_owned_by(world["anna"].id), 0)
+        assert db.session.get(User, world["anna"].id).active is False

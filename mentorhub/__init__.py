@@ -176,8 +176,9 @@ def _register_notification_kinds() -> None:
     from mentorhub.nominations import notices as nominations
     from mentorhub.notifications import kinds
     from mentorhub.problems import notices as problems
+    from mentorhub.programme import notices as programme
 
-    for domain in (chat, concerns, goals, matching, meetings, nominations, problems):
+    for domain in (chat, concerns, goals, matching, meetings, nominations, problems, programme):
         kinds.register(domain.KINDS)
 
 

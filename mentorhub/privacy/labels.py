@@ -50,6 +50,7 @@ def action_label(action: str) -> str:
         "invitation.revoke": _("Withdrew an invitation"),
         "user.deactivate": _("Deactivated an account"),
         "user.reactivate": _("Reactivated an account"),
+        "user.handover": _("Handed over the work of an account and deactivated it"),
         "school.create": _("Created a school"),
         "school.update": _("Changed a school"),
         "subject_area.create": _("Created a subject area"),

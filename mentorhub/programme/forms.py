@@ -81,3 +81,20 @@ class InviteStaffForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that changes something, protected by the CSRF token."""
+
+
+def _person_id(value: object) -> int:
+    """The chosen person's id; 0 for none (the service says to choose someone)."""
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+
+
+class HandOverForm(FlaskForm):
+    """Who takes over a leaving person's rooms, pupils, concerns and links. The choice is
+    checked by the service (`programme.handover`), so a refusal says why in words."""
+
+    successor_id = SelectField(
+        _l("Who takes over"), coerce=_person_id, validate_choice=False, choices=[]
+    )

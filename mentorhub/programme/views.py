@@ -11,9 +11,10 @@ from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
 from mentorhub.errors import run_and_flash
 from mentorhub.extensions import db
-from mentorhub.programme import services
+from mentorhub.programme import handover, services
 from mentorhub.programme.forms import (
     ConfirmForm,
+    HandOverForm,
     InviteStaffForm,
     SchoolForm,
     SubjectAreaForm,
@@ -189,9 +190,12 @@ def _confirmed_action(
 def deactivate(user_id: int):
     user = _load(User, user_id)
     policy.authorize(policy.can_deactivate(current_user, user))
+    if not confirm.confirmed() and handover.holdings(user):
+        return _hand_over_first(user)
+
     # The deactivation itself disconnects their open sockets, after the commit.
     return _confirmed_action(
-        lambda: accounts.deactivate(current_user, user),
+        lambda: handover.deactivate(current_user, user),
         _("%(name)s has been deactivated and can no longer sign in.", name=user.name),
         _ask_deactivate(user),
     )
@@ -257,3 +261,64 @@ def _ask_revoke(invitation: Invitation) -> confirm.Confirmation:
         yes=_("Yes, withdraw the invitation"),
         back=url_for("programme.staff"),
     )
+
+
+# --- staff leaving: hand-over ------------------------------------------------------------------
+
+
+def _hand_over_first(user: User):
+    """Deactivating someone who still holds rooms, pupils, concerns or links: instead of the
+    confirmation, a page that says so and leads to the hand-over page (nothing is changed)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return render_template(
+        "programme/hand_over_first.html", person=user, held=handover.holdings(user)
+    )
+
+
+@bp.route("/staff/<int:user_id>/hand-over", methods=["GET", "POST"])
+def hand_over(user_id: int):
+    """Choose who takes over a leaving person's work, then hand it over and deactivate."""
+    user = _load(User, user_id)
+    policy.authorize(policy.can_deactivate(current_user, user))
+    held = handover.holdings(user)
+    candidates = handover.successors(user, held)
+    eligible = [c for c in candidates if c.eligible]
+    form = HandOverForm()
+    form.successor_id.choices = [(0, _("Choose a person"))] + [
+        (c.user.id, _successor_label(c)) for c in eligible
+    ]
+
+    def page():
+        return render_template(
+            "programme/hand_over.html",
+            person=user,
+            held=handover.holdings(user),
+            eligible=eligible,
+            best=[c for c in candidates if not c.eligible][:3] if not eligible else [],
+            form=form,
+        )
+
+    return web.handle_form(
+        form,
+        lambda: handover.hand_over(
+            current_user,
+            user,
+            db.session.get(User, form.successor_id.data) if form.successor_id.data else None,
+        ),
+        done=lambda _counts: web.done(
+            _(
+                "%(name)s has been deactivated; everything they held is handed over.",
+                name=user.name,
+            ),
+            url_for("programme.staff"),
+        ),
+        page=page,
+    )
+
+
+def _successor_label(candidate: handover.Successor) -> str:
+    person = candidate.user
+    roles = ", ".join(sorted(role_label(r) for r in person.roles))
+    school = f", {person.school.name}" if person.school else ""
+    return f"{person.name} ({roles}{school})"

@@ -39,6 +39,15 @@ ROWS = [
         "POST /programme/staff/<coordinator>/deactivate",
         why="nobody deactivates themself, so the programme always keeps a coordinator",
     ),
+    # staff leaving: the current mentor holds a room and pupils, so deactivating him leads to
+    # the hand-over page, where the coordinator chooses who takes over
+    row("POST /programme/staff/<current_mentor>/deactivate", ok=_C),
+    row("GET /programme/staff/<current_mentor>/hand-over", ok=_C),
+    row("POST /programme/staff/<current_mentor>/hand-over", ok=_C),
+    row(
+        "GET /programme/staff/<coordinator>/hand-over",
+        why="nobody hands themself over and deactivates themself",
+    ),
     row("POST /programme/invitations/<invitation>/revoke", ok=_C),
     # matching: mentors state offers, coordinators run, adjust and confirm
     row("GET /matching/", ok=_C),

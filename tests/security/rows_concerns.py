@@ -2,7 +2,8 @@
 
 The world's concern is about a pupil no fresh user is linked to: nobody may raise, plan, review
 or close it; coordinators (who are told of every concern) may read it, and with an empty body
-their plan/review/close answers the page with its field errors. Pupils never reach a concern.
+their plan/review/close answers the page with its field errors (422, a refused form). Pupils
+never reach a concern.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ ROWS: dict[tuple[str, str], dict[str, int]] = {
     ("/concerns/pupils/<int:pupil_id>/new", "GET"): only({}),
     ("/concerns/pupils/<int:pupil_id>/new", "POST"): only({}),
     ("/concerns/<int:concern_id>", "GET"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/plan", "POST"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/review", "POST"): only({"coordinator": 200}),
-    ("/concerns/<int:concern_id>/close", "POST"): only({"coordinator": 200}),
+    ("/concerns/<int:concern_id>/plan", "POST"): only({"coordinator": 422}),
+    ("/concerns/<int:concern_id>/review", "POST"): only({"coordinator": 422}),
+    ("/concerns/<int:concern_id>/close", "POST"): only({"coordinator": 422}),
 }

@@ -33,7 +33,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/healthz", "GET"): everyone(200),
     ("/static/<path:filename>", "GET"): everyone(200),
     ("/login", "GET"): {**signed_in(302), "anonymous": 200},
-    ("/login", "POST"): {**signed_in(302), "anonymous": 200},
+    ("/login", "POST"): {**signed_in(302), "anonymous": 422},
     ("/logout", "POST"): signed_in(302),
     ("/account/sessions", "GET"): signed_in(200),
     ("/account/sessions/end", "POST"): signed_in(302),
@@ -48,22 +48,22 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("/programme/", "GET"): coordinator_only(),
     ("/programme/schools", "GET"): coordinator_only(),
     ("/programme/schools/new", "GET"): coordinator_only(),
-    ("/programme/schools/new", "POST"): coordinator_only(200),
+    ("/programme/schools/new", "POST"): coordinator_only(422),
     ("/programme/schools/<int:school_id>/edit", "GET"): coordinator_only(),
     ("/programme/schools/<int:school_id>/edit", "POST"): coordinator_only(302),
     ("/programme/subject-areas", "GET"): coordinator_only(),
     ("/programme/subject-areas/new", "GET"): coordinator_only(),
-    ("/programme/subject-areas/new", "POST"): coordinator_only(200),
+    ("/programme/subject-areas/new", "POST"): coordinator_only(422),
     ("/programme/subject-areas/<int:area_id>/edit", "GET"): coordinator_only(),
     ("/programme/subject-areas/<int:area_id>/edit", "POST"): coordinator_only(302),
     ("/programme/terms", "GET"): coordinator_only(),
     ("/programme/terms/new", "GET"): coordinator_only(),
-    ("/programme/terms/new", "POST"): coordinator_only(200),
+    ("/programme/terms/new", "POST"): coordinator_only(422),
     ("/programme/terms/<int:term_id>/edit", "GET"): coordinator_only(),
     ("/programme/terms/<int:term_id>/edit", "POST"): coordinator_only(302),
     ("/programme/staff", "GET"): coordinator_only(),
     ("/programme/staff/invite", "GET"): coordinator_only(),
-    ("/programme/staff/invite", "POST"): coordinator_only(200),
+    ("/programme/staff/invite", "POST"): coordinator_only(422),
     ("/programme/staff/<int:user_id>/deactivate", "POST"): coordinator_only(200),  # confirm page
     ("/programme/staff/<int:user_id>/reactivate", "POST"): coordinator_only(302),
     ("/programme/staff/<int:user_id>/sign-out", "GET"): coordinator_only(200),
@@ -72,12 +72,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # identification: school staff nominate, coordinators decide
     ("/nominations/", "GET"): only({"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}),
     ("/nominations/new", "GET"): school_staff(200),
-    ("/nominations/new", "POST"): school_staff(200),
+    ("/nominations/new", "POST"): school_staff(422),
     ("/nominations/<int:nomination_id>", "GET"): only(
         {"coordinator": 200, **dict.fromkeys(SCHOOL_STAFF, 200)}
     ),
     ("/nominations/<int:nomination_id>/edit", "GET"): school_staff(200),
-    ("/nominations/<int:nomination_id>/edit", "POST"): school_staff(200),
+    ("/nominations/<int:nomination_id>/edit", "POST"): school_staff(422),
     ("/nominations/<int:nomination_id>/answer", "POST"): school_staff(302),
     ("/nominations/<int:nomination_id>/request-info", "POST"): coordinator_only(302),
     ("/nominations/<int:nomination_id>/decline", "POST"): coordinator_only(302),
@@ -85,13 +85,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # matching: mentors state offers, coordinators run and adjust
     ("/matching/", "GET"): coordinator_only(),
     ("/matching/offer", "GET"): only({"mentor": 200}),
-    ("/matching/offer", "POST"): only({"mentor": 200}),
+    ("/matching/offer", "POST"): only({"mentor": 422}),
     ("/matching/run", "POST"): coordinator_only(302),
     ("/matching/confirm", "POST"): coordinator_only(302),
     ("/matching/<int:match_id>/lock", "POST"): coordinator_only(302),
     ("/matching/<int:match_id>/remove", "POST"): coordinator_only(200),  # confirm page
     ("/matching/<int:match_id>/move", "GET"): coordinator_only(),
-    ("/matching/<int:match_id>/move", "POST"): coordinator_only(200),
+    ("/matching/<int:match_id>/move", "POST"): coordinator_only(422),
     # rooms: only the room's own mentor and members (a fresh user of any role is neither)
     ("/rooms/", "GET"): signed_in(200),
     ("/rooms/new", "GET"): only({"mentor": 200}),
@@ -126,8 +126,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     **CHAT_ROWS,
 }
 
-# Empty POST bodies exercise access, not the form: a new object gets its field errors (200),
-# an edit keeps the stored values and saves them (302).
+# Empty POST bodies exercise access, not the form: a new object gets its field errors (422, a
+# refused form), an edit keeps the stored values and saves them (302).
 _STATIC_FILE = "css/app.css"
 
 

@@ -134,78 +134,115 @@ def _moment(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def school_year_of(term: Term) -> int:
+@dataclass(frozen=True)
+class TermRow:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    id: int
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the report's filters are chosen from: terms and pupils' schools, read once and
+    kept with the reports (a write to either table empties the cache)."""
+
+    terms: tuple[TermRow, ...]  # newest first
+    schools: tuple[SchoolRow, ...]
+
+    def school(self, school_id: int) -> SchoolRow | None:
+        return next((s for s in self.schools if s.id == school_id), None)
+
+
+def choices(cache_seconds: float = 0) -> Choices:
+    return cache.cached(("choices",), cache_seconds, _read_choices)
+
+
+def _read_choices() -> Choices:
+    terms = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).all()
+    query = sa.select(School).where(School.kind != SchoolKind.STUDY_CENTRE.value)
+    schools = db.session.scalars(query.order_by(School.name)).all()
+    return Choices(
+        terms=tuple(TermRow(t.id, t.name, t.starts_on, t.ends_on) for t in terms),
+        schools=tuple(SchoolRow(s.id, s.name, s.active) for s in schools),
+    )
+
+
+def school_year_of(term: TermRow | Term) -> int:
     """The calendar year a term's school year starts in (autumn 2026 and spring 2027: 2026)."""
     return term.starts_on.year if term.starts_on.month >= 7 else term.starts_on.year - 1
 
 
-def periods() -> list[tuple[str, str]]:
+def _year_label(year: int) -> str:
+    return str(_l("School year %(year)s", year=f"{year}/{year + 1}"))
+
+
+def periods(known: Choices | None = None) -> list[tuple[str, str]]:
     """The periods to choose from, newest first: each term ("t<id>") and each school year
     ("y<year>") that has a term, as (value, label)."""
-    terms = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).all()
-    choices: list[tuple[str, str]] = []
-    for term in terms:
-        year = school_year_of(term)
-        value = f"y{year}"
-        if all(existing != value for existing, _ in choices):
-            choices.append((value, str(_l("School year %(year)s", year=f"{year}/{year + 1}"))))
-        choices.append((f"t{term.id}", term.name))
-    return choices
+    listed: list[tuple[str, str]] = []
+    for term in (known or choices()).terms:
+        value = f"y{school_year_of(term)}"
+        if all(existing != value for existing, _ in listed):
+            listed.append((value, _year_label(school_year_of(term))))
+        listed.append((f"t{term.id}", term.name))
+    return listed
 
 
-def period_for(value: str | None) -> Period | None:
+def period_for(value: str | None, known: Choices | None = None) -> Period | None:
     """The period a chooser value names (see `periods`); the newest term when none is given;
     None when it names nothing."""
+    terms = (known or choices()).terms
     if not value:
-        term = db.session.scalars(sa.select(Term).order_by(Term.starts_on.desc())).first()
-        return _period_of(f"t{term.id}", [term], term.name) if term else None
+        return _period_of(f"t{terms[0].id}", [terms[0]], terms[0].name) if terms else None
     kind, number = value[:1], value[1:]
     if not number.isdigit():
         return None
     if kind == "t":
-        term = db.session.get(Term, int(number))
+        term = next((t for t in terms if t.id == int(number)), None)
         return _period_of(value, [term], term.name) if term else None
     if kind == "y":
         year = int(number)
-        terms = [
-            t
-            for t in db.session.scalars(sa.select(Term).order_by(Term.starts_on)).all()
-            if school_year_of(t) == year
-        ]
-        label = str(_l("School year %(year)s", year=f"{year}/{year + 1}"))
-        return _period_of(value, terms, label) if terms else None
+        of_year = [t for t in terms if school_year_of(t) == year]
+        return _period_of(value, of_year, _year_label(year)) if of_year else None
     return None
 
 
-def _period_of(value: str, terms: list[Term], label: str) -> Period:
+def _period_of(value: str, terms: list[TermRow], label: str) -> Period:
     return Period(
         value=value,
         label=label,
-        term_ids=tuple(t.id for t in terms),
+        term_ids=tuple(sorted(t.id for t in terms)),
         starts=_moment(min(t.starts_on for t in terms)),
         ends=_moment(max(t.ends_on for t in terms) + timedelta(days=1)),
     )
 
 
-def pupil_schools() -> list[School]:
+def pupil_schools(known: Choices | None = None) -> tuple[SchoolRow, ...]:
     """The compulsory schools pupils come from (the studietorg has no pupils of its own)."""
-    query = sa.select(School).where(School.kind != SchoolKind.STUDY_CENTRE.value)
-    return db.session.scalars(query.order_by(School.name)).all()
+    return (known or choices()).schools
 
 
 def read_filters(
-    user: User, period: str | None, school: str | None, threshold: int
+    user: User, period: str | None, school: str | None, threshold: int, known: Choices
 ) -> tuple[Filters, str]:
     """The filters an address asks for, and a message when it asks for something that does
     not exist (then the newest term and every school are shown instead)."""
     policy.authorize(policy.can_view_reports(user))
-    chosen = period_for(period)
+    chosen = period_for(period, known)
     problem = ""
     if chosen is None:
         problem = _l("There is no such period; the newest term is shown.") if period else ""
-        chosen = period_for(None) or _EMPTY_PERIOD
+        chosen = period_for(None, known) or _EMPTY_PERIOD
     school_id = int(school) if school and school.isdigit() else None
-    if school and (school_id is None or db.session.get(School, school_id) is None):
+    if school and (school_id is None or known.school(school_id) is None):
         problem, school_id = _l("There is no such school; every school is shown."), None
     return Filters(period=chosen, school_id=school_id, threshold=threshold), str(problem)
 
@@ -294,33 +331,40 @@ def _count_if(condition) -> sa.ColumnElement[int]:
 REACH_COLUMNS = (_l("Nominated"), _l("Approved"), _l("Matched"), _l("Active"))
 
 
-def reach(filters: Filters, by: str) -> ReportTable:
-    """Pupils nominated, approved, matched and active, by school, year, profile or subject
-    area. The columns nest (every active pupil is matched, ...), so there is no row total."""
+Cube = dict[tuple, list[int]]
+_CUBE_AXES = ("school", "year", "profile")
+
+
+def reach_cube(filters: Filters) -> Cube:
+    """Nominated, approved, matched and active pupils per (school, year, profile): one query
+    that every breakdown but the subject area's sums from (each nomination has one of each)."""
     approved = Nomination.status == Status.APPROVED.value
-    area = NominationSubject.subject_area_id if by == "area" else None
-    matched = sa.and_(approved, _matched(filters, Nomination.pupil_id, area))
+    matched = sa.and_(approved, _matched(filters, Nomination.pupil_id))
     active = sa.and_(matched, _took_part(filters, Nomination.pupil_id))
-    dimension = {
-        "school": Nomination.school_id,
-        "year": Nomination.year,
-        "profile": Nomination.profile,
-        "area": NominationSubject.subject_area_id,
-    }[by]
+    axes = (Nomination.school_id, Nomination.year, Nomination.profile)
     query = sa.select(
-        dimension,
-        sa.func.count(),
-        _count_if(approved),
-        _count_if(matched),
-        _count_if(active),
+        *axes, sa.func.count(), _count_if(approved), _count_if(matched), _count_if(active)
     ).where(Nomination.term_id.in_(filters.period.term_ids))
-    if by == "area":
-        query = query.join(NominationSubject, NominationSubject.nomination_id == Nomination.id)
     if filters.school_id is not None:
         query = query.where(Nomination.school_id == filters.school_id)
-    counts = {
-        row[0]: [int(v) for v in row[1:]] for row in db.session.execute(query.group_by(dimension))
+    return {
+        tuple(row[:3]): [int(v) for v in row[3:]]
+        for row in db.session.execute(query.group_by(*axes))
     }
+
+
+def reach(filters: Filters, by: str, cube: Cube | None = None) -> ReportTable:
+    """Pupils nominated, approved, matched and active, by school, year, profile or subject
+    area. The columns nest (every active pupil is matched, ...), so there is no row total."""
+    if by == "area":
+        counts = _reach_by_area(filters)
+    else:
+        axis = _CUBE_AXES.index(by)
+        counts: dict = {}
+        for key, values in (cube if cube is not None else reach_cube(filters)).items():
+            total = counts.setdefault(key[axis], [0, 0, 0, 0])
+            for i, value in enumerate(values):
+                total[i] += value
     keys, labels = _dimension_rows(by, counts)
     titles = {
         "school": _l("Pupils by school"),
@@ -344,6 +388,22 @@ def reach(filters: Filters, by: str) -> ReportTable:
     )
 
 
+def _reach_by_area(filters: Filters) -> dict:
+    """As the cube, per subject area of the nomination: matched means matched in that area."""
+    area = NominationSubject.subject_area_id
+    approved = Nomination.status == Status.APPROVED.value
+    matched = sa.and_(approved, _matched(filters, Nomination.pupil_id, area))
+    active = sa.and_(matched, _took_part(filters, Nomination.pupil_id))
+    query = (
+        sa.select(area, sa.func.count(), _count_if(approved), _count_if(matched), _count_if(active))
+        .join(NominationSubject, NominationSubject.nomination_id == Nomination.id)
+        .where(Nomination.term_id.in_(filters.period.term_ids))
+    )
+    if filters.school_id is not None:
+        query = query.where(Nomination.school_id == filters.school_id)
+    return {row[0]: [int(v) for v in row[1:]] for row in db.session.execute(query.group_by(area))}
+
+
 def _dimension_heading(by: str) -> str:
     return str(
         {
@@ -360,7 +420,7 @@ def _dimension_rows(by: str, counts: dict) -> tuple[list, list[str]]:
     """The rows a dimension always shows (every school, both years, ...), so that a missing
     row never tells that a count is zero or that a school was filtered out."""
     if by == "school":
-        rows = [(s.id, s.name) for s in pupil_schools() if s.id in counts or s.active]
+        rows = [(s.id, s.name) for s in _read_choices().schools if s.id in counts or s.active]
     elif by == "area":
         areas = db.session.scalars(sa.select(SubjectArea).order_by(SubjectArea.name)).all()
         rows = [(a.id, a.name) for a in areas if a.id in counts or a.active]
@@ -582,11 +642,12 @@ class Report:
 
 def report(filters: Filters, now: datetime) -> Report:
     """Every table of the programme report for `filters`: a fixed number of aggregate queries."""
+    cube = reach_cube(filters)
     return Report(
         filters=filters,
         meetings_held=meetings_held(filters, now),
         tables=[
-            *(reach(filters, by) for by in ("school", "year", "profile", "area")),
+            *(reach(filters, by, cube) for by in ("school", "year", "profile", "area")),
             attendance(filters),
             attempts(filters),
             goals(filters),

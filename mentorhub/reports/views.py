@@ -17,12 +17,13 @@ bp = web.blueprint("reports", __name__)
 COLOURS = ("#1f5fa8", "#a84a00", "#2e7d32", "#6a1b9a")
 
 
-def _filters() -> tuple[services.Filters, str]:
+def _filters(known: services.Choices) -> tuple[services.Filters, str]:
     return services.read_filters(
         current_user,
         request.args.get("period"),
         request.args.get("school"),
         current_app.config["REPORT_THRESHOLD"],
+        known,
     )
 
 
@@ -32,7 +33,8 @@ def _cache_seconds() -> float:
 
 @bp.get("/")
 def programme():
-    filters, problem = _filters()
+    known = services.choices(_cache_seconds())
+    filters, problem = _filters(known)
     if problem:
         flash(problem, "error")
     report = services.read_report(current_user, filters, utcnow(), _cache_seconds())
@@ -40,8 +42,8 @@ def programme():
         "reports/programme.html",
         report=report,
         tables_html=_tables_html(report),
-        periods=services.periods(),
-        schools=services.pupil_schools(),
+        periods=services.periods(known),
+        schools=services.pupil_schools(known),
         school_value=filters.school_id,
     )
 
@@ -58,7 +60,7 @@ def _tables_html(report: services.Report) -> Markup:
 
 @bp.get("/<key>.csv")
 def table_csv(key: str):
-    filters, _problem = _filters()
+    filters, _problem = _filters(services.choices(_cache_seconds()))
     table = services.export_table(current_user, filters, key, utcnow(), _cache_seconds())
     filename = f"mentorhub-{key}.csv"
     return Response(

@@ -244,6 +244,18 @@ def test_pupils_get_no_concern_list_and_no_concern_notifications(app, care_team,
 # --- plan, review, close ------------------------------------------------------------------------
 
 
+def test_a_refused_plan_still_logs_that_the_concern_was_shown(app, care_team, concern):
+    # given the concern page shown again after a refused plan (no action plan written)
+    client = client_for(app, care_team["special_educator"])
+    response = client.post(f"/concerns/{concern}/plan", data=plan_data(care_team, action_plan=""))
+    # then nothing of the plan is stored, but the read of the concern is in the log, once
+    assert response.status_code == 422
+    assert stored(app, concern).action_plan == ""
+    assert audit_actions(app, "concern.view") == [
+        (care_team["special_educator"].id, care_team["alva"].id, concern)
+    ]
+
+
 def plan_data(care_team, **changes) -> dict:
     return {
         "action_plan": "Veckovisa samtal med specialpedagogen; anpassad planering.",

@@ -525,18 +525,7 @@ GOAL_COLUMNS = (
 
 def goals(filters: Filters) -> ReportTable:
     """Goals set during the period, by the pupil's school and where they stand now."""
-    period = filters.period
-    query = sa.select(User.school_id, Goal.status, sa.func.count()).where(
-        Goal.created_at >= period.starts, Goal.created_at < period.ends
-    )
-    query, school = _school_of_pupil(query, Goal.pupil_id, filters)
-    return _status_table(
-        filters,
-        "goals",
-        _l("Goals set, by school"),
-        query.group_by(school, Goal.status),
-        GOAL_COLUMNS,
-    )
+    return _per_school(filters, Goal, "goals", _l("Goals set, by school"), GOAL_COLUMNS)
 
 
 CONCERN_COLUMNS = ((ConcernStatus.OPEN, _l("Open")), (ConcernStatus.CLOSED, _l("Closed")))
@@ -544,18 +533,20 @@ CONCERN_COLUMNS = ((ConcernStatus.OPEN, _l("Open")), (ConcernStatus.CLOSED, _l("
 
 def concerns(filters: Filters) -> ReportTable:
     """Concerns raised during the period, by the pupil's school: counts only, never text."""
+    return _per_school(
+        filters, Concern, "concerns", _l("Concerns raised, by school"), CONCERN_COLUMNS
+    )
+
+
+def _per_school(filters: Filters, model, key: str, title, columns) -> ReportTable:
+    """A pupil's records (`model` with pupil_id, status, created_at) made during the period,
+    by the pupil's school and status."""
     period = filters.period
-    query = sa.select(User.school_id, Concern.status, sa.func.count()).where(
-        Concern.created_at >= period.starts, Concern.created_at < period.ends
+    query = sa.select(User.school_id, model.status, sa.func.count()).where(
+        model.created_at >= period.starts, model.created_at < period.ends
     )
-    query, school = _school_of_pupil(query, Concern.pupil_id, filters)
-    return _status_table(
-        filters,
-        "concerns",
-        _l("Concerns raised, by school"),
-        query.group_by(school, Concern.status),
-        CONCERN_COLUMNS,
-    )
+    query, school = _school_of_pupil(query, model.pupil_id, filters)
+    return _status_table(filters, key, title, query.group_by(school, model.status), columns)
 
 
 @dataclass(frozen=True)

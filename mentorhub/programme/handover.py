@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -237,42 +236,9 @@ def hand_over(
     already has is not doubled); offers for terms to come go to the successor when they have
     none for that term, else the leaver's is withdrawn (the successor's own offer stands).
     """
-    if not policy.can_deactivate(actor, leaving):
-        raise DomainError(_l("You cannot deactivate this account."))
-    if successor is None:
-        raise _refuse(_l("Choose who takes over."))
-    if successor.id == leaving.id:
-        raise _refuse(_l("Choose someone other than the person leaving."))
-    if not successor.active:
-        raise _refuse(_l("%(name)s is deactivated and cannot take over.", name=successor.name))
     held = holdings(leaving, today)
-    choice = next((s for s in successors(leaving, held) if s.user.id == successor.id), None)
-    if choice is None:
-        raise _refuse(_l("%(name)s cannot take over: only active staff can.", name=successor.name))
-    if not choice.eligible:
-        raise _refuse(
-            _l(
-                "%(name)s cannot take over: %(what)s.",
-                name=successor.name,
-                what=", ".join(choice.cannot),
-            )
-        )
-
-    room_ids = [room.id for room in held.rooms]
-    for room in held.rooms:
-        room.mentor_id = successor.id
-        db.session.expire(room, ["mentor"])
-    if room_ids:
-        # A leaver who was also in a room as a member leaves it; the row (and history) stays.
-        now = utcnow()
-        for member in db.session.scalars(
-            sa.select(RoomMember).where(
-                RoomMember.user_id == leaving.id,
-                RoomMember.room_id.in_(room_ids),
-                RoomMember.removed_at.is_(None),
-            )
-        ):
-            member.removed_at = now
+    _check_successor(actor, leaving, successor, held)
+    room_ids = _move_rooms(held.rooms, leaving, successor)
     for match in held.matches:
         match.mentor_id = successor.id
         db.session.expire(match, ["mentor"])
@@ -287,10 +253,55 @@ def hand_over(
     audit.record(actor, "user.handover", leaving, successor=successor.id, **counts)
     if leaving.active:
         accounts.deactivate(actor, leaving)
-    # (someone deactivated before hand-overs existed may still hold work: it moves all the same)
     # After the commit: the leaver's open sockets stop hearing the rooms (the deactivation
     # also ends their sessions); the successor is told.
     realtime.room_access_changed([leaving.id], room_ids)
+    _tell(successor, leaving, held, counts)
+    return counts
+
+
+def _check_successor(actor: User, leaving: User, successor: User | None, held) -> None:
+    if not policy.can_deactivate(actor, leaving):
+        raise DomainError(_l("You cannot deactivate this account."))
+    if successor is None:
+        raise _refuse(_l("Choose who takes over."))
+    if successor.id == leaving.id:
+        raise _refuse(_l("Choose someone other than the person leaving."))
+    if not successor.active:
+        raise _refuse(_l("%(name)s is deactivated and cannot take over.", name=successor.name))
+    choice = next((s for s in successors(leaving, held) if s.user.id == successor.id), None)
+    if choice is None:
+        raise _refuse(_l("%(name)s cannot take over: only active staff can.", name=successor.name))
+    if not choice.eligible:
+        raise _refuse(
+            _l(
+                "%(name)s cannot take over: %(what)s.",
+                name=successor.name,
+                what=", ".join(choice.cannot),
+            )
+        )
+
+
+def _move_rooms(rooms, leaving: User, successor: User) -> list[int]:
+    """The rooms change mentor; a leaver who was also a member leaves (the row stays)."""
+    room_ids = [room.id for room in rooms]
+    for room in rooms:
+        room.mentor_id = successor.id
+        db.session.expire(room, ["mentor"])
+    if room_ids:
+        now = utcnow()
+        for member in db.session.scalars(
+            sa.select(RoomMember).where(
+                RoomMember.user_id == leaving.id,
+                RoomMember.room_id.in_(room_ids),
+                RoomMember.removed_at.is_(None),
+            )
+        ):
+            member.removed_at = now
+    return room_ids
+
+
+def _tell(successor: User, leaving: User, held, counts: dict[str, int]) -> None:
     notifications.notify(
         [successor],
         "staff.handed_over",
@@ -300,10 +311,9 @@ def hand_over(
             "pupils": len(held.pupils()),
             "concerns": counts["concerns"],
         },
-        link=url_for("rooms.index"),
+        link="/rooms/",
         email=True,
     )
-    return counts
 
 
 def _move_links(links: list[StaffLink], successor: User) -> None:

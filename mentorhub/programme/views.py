@@ -281,31 +281,14 @@ def hand_over(user_id: int):
     """Choose who takes over a leaving person's work, then hand it over and deactivate."""
     user = _load(User, user_id)
     policy.authorize(policy.can_deactivate(current_user, user))
-    held = handover.holdings(user)
-    candidates = handover.successors(user, held)
-    eligible = [c for c in candidates if c.eligible]
+    candidates = handover.successors(user, handover.holdings(user))
     form = HandOverForm()
     form.successor_id.choices = [(0, _("Choose a person"))] + [
-        (c.user.id, _successor_label(c)) for c in eligible
+        (c.user.id, _successor_label(c)) for c in candidates if c.eligible
     ]
-
-    def page():
-        return render_template(
-            "programme/hand_over.html",
-            person=user,
-            held=handover.holdings(user),
-            eligible=eligible,
-            best=[c for c in candidates if not c.eligible][:3] if not eligible else [],
-            form=form,
-        )
-
     return web.handle_form(
         form,
-        lambda: handover.hand_over(
-            current_user,
-            user,
-            db.session.get(User, form.successor_id.data) if form.successor_id.data else None,
-        ),
+        lambda: handover.hand_over(current_user, user, _chosen(form)),
         done=lambda _counts: web.done(
             _(
                 "%(name)s has been deactivated; everything they held is handed over.",
@@ -313,7 +296,23 @@ def hand_over(user_id: int):
             ),
             url_for("programme.staff"),
         ),
-        page=page,
+        page=lambda: _hand_over_page(user, candidates, form),
+    )
+
+
+def _chosen(form: HandOverForm) -> User | None:
+    return db.session.get(User, form.successor_id.data) if form.successor_id.data else None
+
+
+def _hand_over_page(user: User, candidates: list, form: HandOverForm) -> str:
+    eligible = [c for c in candidates if c.eligible]
+    return render_template(
+        "programme/hand_over.html",
+        person=user,
+        held=handover.holdings(user),
+        eligible=eligible,
+        best=[c for c in candidates if not c.eligible][:3] if not eligible else [],
+        form=form,
     )
 
 

@@ -185,7 +185,7 @@ def test_feedback_from_a_visitor_is_stored_and_each_active_coordinator_is_mailed
     assert sorted(m.recipient for m in mails) == sorted([first.email, second.email])
     for m in mails:
         assert m.subject == "Nya synpunkter på tillgängligheten i MentorHub"
-        assert "http://localhost/om/tillganglighet/inkomna" in m.body
+        assert app.config["SERVER_BASE_URL"].rstrip("/") + "/om/tillganglighet/inkomna" in m.body
         assert PROBLEM not in m.body
 
 

@@ -60,6 +60,8 @@ def _init_extensions(app: Flask) -> None:
     from mentorhub import models  # noqa: F401  (every model known to Alembic and the session)
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -180,6 +182,24 @@ def _register_notification_kinds() -> None:
 
     for domain in (chat, concerns, goals, matching, meetings, nominations, problems, programme):
         kinds.register(domain.KINDS)
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """SQLite (the pilot's database) in WAL mode on every connection: a commit appends to the
+    log instead of rewriting pages under a journal, readers do not wait for a writer, and a
+    writer waits up to 5 s for another instead of failing. synchronous=NORMAL: what was
+    committed survives the process being killed (the log is in the OS's hands); a power cut
+    may lose the last commits, never corrupt the file (docs/operations.md)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
 
 
 def _register_hooks(app: Flask) -> None:

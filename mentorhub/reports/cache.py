@@ -2,13 +2,14 @@
 page while the counts behind it have not changed.
 
 The report aggregates the region's whole term (hundreds of thousands of attendance rows at
-10,000 pupils): a fixed number of queries, but each scans a term of records. Its figures change
-only when what it counts changes, so a computed report is kept per (filters, threshold) until
-either a statement writes to a table the report counts (any INSERT, UPDATE or DELETE on it, seen
-at the engine, so ORM flushes, bulk statements and raw deletes alike) or `REPORT_CACHE_SECONDS`
-have passed. The cache is per process: with several workers, another worker's write is seen
-here only when the time runs out, so the page says when its figures were computed.
-Chat messages are not counted by the report, so a busy chat does not empty the cache.
+10,000 pupils): a fixed number of queries, but each scans a term of records. So a computed
+report is kept per (filters, language) until either a statement writes to a table named with
+`count_tables` (any INSERT, UPDATE or DELETE on it, seen at the engine, so ORM flushes, bulk
+statements and raw deletes alike) or `REPORT_CACHE_SECONDS` have passed. `reports.services`
+names the tables of who is in the programme; the day's activity waits for the time, so a busy
+chat or a morning of attendance marks does not empty the cache. The cache is per process: with
+several workers, another worker's write is seen here only when the time runs out, so the page
+says when its figures were computed.
 """
 
 from __future__ import annotations

@@ -41,7 +41,11 @@ UTC = ZoneInfo("UTC")
 
 PROFILES = ("gifted", "high_performing")
 
-# What the report counts: a write to any of these makes a cached report stale.
+# Who is in the programme and where: a write to any of these makes a cached report stale at
+# once. The day's activity (attendance, attempts, goals, concerns, meetings) is written all day
+# long; recounting a region's term after every attendance mark would make nearly every read a
+# full recount, so those figures are as fresh as REPORT_CACHE_SECONDS, and the page says when
+# they were computed.
 cache.count_tables(
     *(
         model.__tablename__
@@ -54,11 +58,6 @@ cache.count_tables(
             NominationSubject,
             Match,
             MentorOffer,
-            Meeting,
-            Attendance,
-            Attempt,
-            Goal,
-            Concern,
         )
     )
 )

@@ -13,8 +13,8 @@ messages per pupil, attempts, goals with check-ins and a few concerns.
 Then Flask's test client, signed in as a coordinator, requests `/reports/` (every table of the
 report for the newest term) twice: once computed afresh ("report, computed": the cache emptied
 first, as a change in who is in the programme does, or the end of REPORT_CACHE_SECONDS) and
-once as read again within REPORT_CACHE_SECONDS; then one table as CSV and the whole school year; and an anonymous client
-requests `/login`, interleaved round by round. It prints medians and 95th percentiles in
+once as read again within REPORT_CACHE_SECONDS; then one table as CSV and the whole school
+year; and an anonymous client requests `/login`, interleaved round by round. It prints medians and 95th percentiles in
 milliseconds, each page's ratio to the sign-in page, and the number of SQL statements one report
 request runs (fixed, whatever the number of pupils). Nothing is asserted: it reports.
 """

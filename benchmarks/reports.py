@@ -16,7 +16,8 @@ first, as a change in who is in the programme does, or the end of REPORT_CACHE_S
 once as read again within REPORT_CACHE_SECONDS; then one table as CSV and the whole school
 year; and an anonymous client requests `/login`, interleaved round by round. It prints medians
 and 95th percentiles in milliseconds, each page's ratio to the sign-in page, and the number of
-SQL statements one report request runs (fixed, whatever the number of pupils). Nothing is asserted: it reports.
+SQL statements one report request runs (fixed, whatever the number of pupils). Nothing is
+asserted: it reports.
 """
 
 from __future__ import annotations

@@ -450,21 +450,25 @@ ATTENDANCE_COLUMNS = (
 def attendance(filters: Filters) -> ReportTable:
     """Attendance recorded at the meetings of the period, by the pupil's school."""
     period = filters.period
-    query = (
-        sa.select(User.school_id, Attendance.status, sa.func.count())
+    # Counted per pupil first, then per school: one join to users per pupil, not per mark.
+    per_pupil = (
+        sa.select(Attendance.pupil_id, Attendance.status, sa.func.count().label("n"))
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(
             Meeting.cancelled_at.is_(None),
             Meeting.starts_at >= period.starts,
             Meeting.starts_at < period.ends,
         )
+        .group_by(Attendance.pupil_id, Attendance.status)
+        .subquery()
     )
-    query, school = _school_of_pupil(query, Attendance.pupil_id, filters)
+    query = sa.select(User.school_id, per_pupil.c.status, sa.func.sum(per_pupil.c.n))
+    query, school = _school_of_pupil(query.select_from(per_pupil), per_pupil.c.pupil_id, filters)
     return _status_table(
         filters,
         "attendance",
         _l("Attendance at meetings, by school"),
-        query.group_by(school, Attendance.status),
+        query.group_by(school, per_pupil.c.status),
         ATTENDANCE_COLUMNS,
         notes=[str(_l("Attendance rate: present or late, of all recorded attendances."))],
     )

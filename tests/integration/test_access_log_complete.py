@@ -56,7 +56,10 @@ def give_records(pupil_id: int) -> int:
 
     give_own_words(db.session.get(User, pupil_id))
     room = db.session.scalars(
-        sa.select(Room).join(RoomMember).where(RoomMember.user_id == pupil_id)
+        sa.select(Room)
+        .join(RoomMember)
+        .where(RoomMember.user_id == pupil_id, RoomMember.removed_at.is_(None))
+        .order_by(Room.id)
     ).first()
     uploads.save_image(images.encode(_png()), room_id=room.id, uploader_id=pupil_id)
     left = Room(
@@ -93,7 +96,11 @@ def ids_for(pupil_id: int) -> dict[str, int | str]:
         "meeting_id": first(
             sa.select(Attendance.meeting_id).where(Attendance.pupil_id == pupil_id)
         ),
-        "room_id": first(sa.select(RoomMember.room_id).where(RoomMember.user_id == pupil_id)),
+        "room_id": first(
+            sa.select(RoomMember.room_id)
+            .where(RoomMember.user_id == pupil_id, RoomMember.removed_at.is_(None))
+            .order_by(RoomMember.room_id)
+        ),
         "image_id": first(sa.select(ChatImage.id).where(ChatImage.uploader_id == pupil_id)),
         "key": "attendance",
     }

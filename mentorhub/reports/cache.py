@@ -35,19 +35,61 @@ def count_tables(*names: str) -> None:
     _counted.update(names)
 
 
-def cached(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
-    """The value cached under `key` while fresh, else `compute()` (and keep it)."""
+_refreshing: set[Hashable] = set()
+
+Background = Callable[[Callable[[], None]], None]
+
+
+def cached(
+    key: Hashable,
+    seconds: float,
+    compute: Callable[[], T],
+    background: Background | None = None,
+    recount: Callable[[], T] | None = None,
+) -> T:
+    """The value cached under `key` while fresh, else `compute()` (and keep it).
+
+    With `background` (a function that runs a job elsewhere), a value that has only grown old
+    (nothing it counts was written since) is still answered, once more, while `background`
+    recounts it (with `recount`, else `compute`): nobody waits for a recount the clock asked
+    for."""
     now = time.monotonic()
     with _lock:
         entry = _entries.get(key)
         version = _version
-    if seconds > 0 and entry is not None and entry[0] == version and entry[1] > now:
-        return entry[2]  # type: ignore[return-value]
+    if seconds > 0 and entry is not None and entry[0] == version:
+        if entry[1] > now:
+            return entry[2]  # type: ignore[return-value]
+        if background is not None:
+            with _lock:
+                starting = key not in _refreshing
+                _refreshing.add(key)
+            if starting:
+                background(lambda: _recount(key, seconds, recount or compute, version))
+            return entry[2]  # type: ignore[return-value]
     value = compute()
     if seconds > 0:
         with _lock:
             _entries[key] = (version, now + seconds, value)
     return value
+
+
+def _recount(key: Hashable, seconds: float, compute: Callable[[], T], version: int) -> None:
+    try:
+        value = compute()
+        with _lock:
+            if _version == version:  # else a write came in between: the next read recounts
+                _entries[key] = (version, time.monotonic() + seconds, value)
+    finally:
+        with _lock:
+            _refreshing.discard(key)
+
+
+def age_all(seconds: float) -> None:
+    """Make every entry `seconds` older (for tests of what happens when time runs out)."""
+    with _lock:
+        for key, (version, expires, value) in list(_entries.items()):
+            _entries[key] = (version, expires - seconds, value)
 
 
 def invalidate() -> None:

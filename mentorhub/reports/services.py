@@ -11,13 +11,16 @@ report reads the live tables; an erased pupil's rows stay as anonymous rows, so 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import get_locale
+from flask import current_app
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
@@ -35,6 +38,7 @@ from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
 from mentorhub.reports import cache
 from mentorhub.reports.charts import BarChart, bar_chart
 from mentorhub.reports.suppression import SuppressedTable, suppress
+from mentorhub.timeutil import utcnow
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UTC = ZoneInfo("UTC")
@@ -259,8 +263,32 @@ def read_report(user: User, filters: Filters, now: datetime, cache_seconds: floa
 
 def _cached_report(filters: Filters, now: datetime, cache_seconds: float) -> Report:
     # Labels are in the reader's language, so each language keeps its own copy.
-    key = (filters, str(get_locale()))
-    return cache.cached(key, cache_seconds, lambda: report(filters, now))
+    locale = str(get_locale())
+    return cache.cached(
+        (filters, locale),
+        cache_seconds,
+        lambda: report(filters, now),
+        background=_in_background(locale),
+        recount=lambda: report(filters, utcnow()),
+    )
+
+
+def _in_background(locale: str) -> cache.Background:
+    """Run a recount of a report that has grown old in a thread of its own (a greenlet under
+    gevent), in the app and the reader's language, with a session of its own."""
+    app = current_app._get_current_object()
+
+    def start(job: Callable[[], None]) -> None:
+        def run() -> None:
+            with app.test_request_context(), force_locale(locale):
+                try:
+                    job()
+                finally:
+                    db.session.remove()
+
+        threading.Thread(target=run, name="report-recount", daemon=True).start()
+
+    return start
 
 
 def export_table(

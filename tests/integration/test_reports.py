@@ -172,3 +172,46 @@ def test_a_new_nomination_shows_at_once_even_when_the_report_was_cached(
     make_nomination(pupil_name="Ny elev", pupil_email="ny@elev.example.se")
     page = client.get("/reports/").get_data(as_text=True)
     assert "<td>16</td>" in row_of(page, "Totalt")
+
+
+def test_a_report_grown_old_is_answered_at_once_and_recounted_behind_the_scenes(
+    app, coordinator, login_as, nominated, make_user
+):
+    import threading
+    import time
+
+    from mentorhub.goals.models import Goal
+    from mentorhub.reports import cache
+
+    # given a report read once, then six goals set by pupils of Sjöviksskolan
+    pupils = [make_user(Role.PUPIL, school=nominated["large"]) for _ in range(6)]
+    client = login_as(coordinator)
+    client.get("/reports/")
+    with app.app_context():
+        db.session.add_all([Goal(pupil_id=p.id, title="Mål", created_by_id=p.id) for p in pupils])
+        db.session.commit()
+    # when the report has grown older than REPORT_CACHE_SECONDS
+    cache.age_all(10_000)
+    with app.app_context():
+        engine = db.engine
+    answered: list[tuple[str, str]] = []
+
+    def listener(conn, cursor, statement, *args) -> None:
+        answered.append((threading.current_thread().name, statement))
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        stale = client.get("/reports/").get_data(as_text=True)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    # then it is answered from the old figures without recounting in the request ...
+    assert "<td>6</td>" not in row_of(stale[stale.index("Satta mål") :], "Sjöviksskolan")
+    in_request = [s for name, s in answered if name != "report-recount"]
+    assert in_request and not any("GROUP BY" in s for s in in_request)
+    # ... and recounted behind the scenes, so the next reader gets the new figures
+    for _ in range(100):
+        if not cache._refreshing:
+            break
+        time.sleep(0.05)
+    fresh = client.get("/reports/").get_data(as_text=True)
+    assert "<td>6</td>" in row_of(fresh[fresh.index("Satta mål") :], "Sjöviksskolan")

@@ -11,17 +11,16 @@ export FLASK_APP := mentorhub.wsgi
         test-unit test-integration test-browser test-postgres messages clean
 
 ## run: set up (venv, npm, translations, database, demo data) and serve on http://127.0.0.1:5000
-# One gevent worker that speaks WebSocket: python-engineio uses gevent-websocket whenever it is
-# importable, and then needs its worker class (plain `gevent` fails the upgrade). gunicorn sets
-# TCP_NODELAY on its listening socket, and Linux passes it on to every accepted connection.
+# One gevent WebSocket worker with the GC tuned for many connections: mentorhub/gunicorn_conf.py,
+# the settings every start shares. gunicorn sets TCP_NODELAY on its listening socket, and Linux
+# passes it on to every accepted connection.
 run: setup db demo
 	@echo ""
 	@echo "MentorHub is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@$(BIN)/flask mentorhub demo-logins
 	@echo ""
-	SOCKETIO_ASYNC_MODE=gevent $(BIN)/gunicorn --workers 1 --bind $(HOST):$(PORT) \
-		--worker-class geventwebsocket.gunicorn.workers.GeventWebSocketWorker \
-		--access-logfile - mentorhub.wsgi:app
+	SOCKETIO_ASYNC_MODE=gevent $(BIN)/gunicorn --config mentorhub/gunicorn_conf.py \
+		--bind $(HOST):$(PORT) --access-logfile - mentorhub.wsgi:app
 
 ## test: set up what the tests need, then lint and every tier (unit, integration, security, browser)
 test: setup chromium lint

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from mentorhub import create_app
 from mentorhub.accounts.models import Role, User, UserRole
+from mentorhub.chat.services import send_rate
 from mentorhub.extensions import db as _db
 from mentorhub.extensions import limiter
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
@@ -100,6 +101,7 @@ def _clean_state(app: Flask) -> Iterator[None]:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
     limiter.reset()
+    send_rate.clear()
     app.config["WTF_CSRF_ENABLED"] = False
 
 

@@ -61,14 +61,18 @@ def _error(code: str, message: str) -> dict:
     return {"ok": False, "error": code, "message": message}
 
 
-def event(name: str) -> Callable:
-    """Register a handler `fn(user, data) -> (ack, after_commit)`; see the module docstring."""
+def event(name: str, *, loads_user: bool = True) -> Callable:
+    """Register a handler `fn(user, data) -> (ack, after_commit)`; see the module docstring.
+
+    With `loads_user=False` the handler gets the socket's `chat.Author` (read once, at
+    connect) instead of a freshly loaded user, and must check access again itself, in the
+    statement that acts (`send` does: `policy.may_post_now`). Only for the hot path."""
 
     def decorator(fn: Callable) -> Callable:
         @socketio.on(name)
         @functools.wraps(fn)
         def handler(data=None):
-            user = _signed_in_user()
+            user = _signed_in_user() if loads_user else _authors.get(request.sid)
             if user is None:
                 return _error("unauthorized", _("Sign in again to continue."))
             if not isinstance(data, dict) or not _readable(data):
@@ -162,21 +166,31 @@ def _int_or_none(value) -> int | None:
     return value
 
 
+# Who each socket on this worker belongs to, read once at connect (a send does not load its
+# user: `chat.post` checks the sign-in again in SQL). Gone when the socket is.
+_authors: dict[str, chat.Author] = {}
+
+
 @socketio.on("connect")
 def connect(auth=None):
     user = _signed_in_user()
     if user is None:
         return False
+    login_key = session.get(SESSION_KEY, "")
     # Every socket is reachable per person and per sign-in on every worker: that is how a
     # sign-out, a password reset or deactivation reaches it (see `_end_sockets`).
     join_room(user_channel(user.id))
-    join_room(login_channel(session.get(SESSION_KEY, "")))
+    join_room(login_channel(login_key))
     # A sign-out committed between the check above and the joins would have missed us.
-    return None if _signed_in_user() is not None else False
+    if _signed_in_user() is None:
+        return False
+    _authors[request.sid] = chat.Author(user.id, user.session_version, login_key)
+    return None
 
 
 @socketio.on("disconnect")
 def disconnect(*_args):
+    _authors.pop(request.sid, None)
     for room_id, sids in list(_present.items()):
         if request.sid in sids:
             sids.pop(request.sid, None)
@@ -231,15 +245,16 @@ def leave(user, data):
     )
 
 
-@event("send")
-def send(user, data):
-    room = _room(data)
-    sent = chat.send(user, room, data.get("client_id"), data.get("body"))
-    message = chat.payload(sent.message)
+@event("send", loads_user=False)
+def send(author: chat.Author, data):
+    room_id = _id(data.get("room_id"))
+    if room_id is None:
+        raise chat.ChatError("not_found", _("The room does not exist."))
+    sent = chat.post(author, room_id, data.get("client_id"), data.get("body"))
+    message = sent.message
     ack = {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
     # Broadcast only after the commit: nobody sees a message that is not stored.
-    # (room_id, not room.id: after the commit the room is expired and would be loaded again)
-    to = channel(message["room_id"])
+    to = channel(room_id)
     after = (lambda: socketio.emit("message", message, to=to)) if sent.created else None
     return ack, after
 

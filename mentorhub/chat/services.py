@@ -8,19 +8,26 @@ constraint on (room, author, client_id), not the lookup, is what guarantees one 
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
+from sqlalchemy import orm as sa_orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 from mentorhub import audit, markup, policy, realtime
+from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import User
 from mentorhub.chat.models import Message, MessageReport, ReadPosition, ReportStatus
 from mentorhub.errors import DomainError
-from mentorhub.extensions import db, limiter
+from mentorhub.extensions import db
 from mentorhub.notifications import services as notifications
 from mentorhub.rooms.models import Room, RoomMember
 from mentorhub.timeutil import utcnow
@@ -42,36 +49,90 @@ class ChatError(DomainError):
 
 
 @dataclass(frozen=True)
+class Author:
+    """A socket's person as read once, at connect (`chat/events.py`). Nothing here is trusted
+    later: the statement that numbers each message checks again, in SQL, that this sign-in is
+    live, the session version current, the account active and the person in the room."""
+
+    user_id: int
+    session_version: int
+    login_key: str
+
+
+@dataclass(frozen=True)
 class Sent:
-    message: Message
+    message: dict  # the wire shape (`payload`): what the broadcast and the ack carry
     created: bool  # False when a retry found the message already stored
 
 
-def _check_rate(user: User) -> None:
-    limit = parse(current_app.config.get("CHAT_RATE_LIMIT", "20 per 10 seconds"))
-    if not limiter.limiter.hit(limit, "chat-send", str(user.id)):
-        raise ChatError(
-            "rate_limited", _l("You are sending very fast. Wait a moment and try again.")
-        )
+class SendRate:
+    """How many new messages each person has sent lately: a moving window per person, kept in
+    this worker process's memory.
+
+    Not Flask-Limiter's storage: a send is the hottest path there is, and a hit there cost more
+    than storing the message (the memory backend starts a timer thread to expire keys; Redis is
+    a round trip). A socket stays on one worker, so a person is counted where they write;
+    someone writing from two tabs that nginx put on two workers gets the limit on each, which
+    still stops a flood. The limit is CHAT_RATE_LIMIT ("20 per 10 seconds")."""
+
+    def __init__(self) -> None:
+        self._sent: dict[int, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allows(self, user_id: int, limit: str) -> bool:
+        """Count one send and say whether it is within the limit (a refused one is not kept)."""
+        amount, seconds = _parsed_limit(limit)
+        now = time.monotonic()
+        with self._lock:
+            sent = self._sent.setdefault(user_id, deque())
+            while sent and sent[0] <= now - seconds:
+                sent.popleft()
+            if len(sent) >= amount:
+                return False
+            sent.append(now)
+            if len(self._sent) > 50_000:
+                self._forget_before(now - seconds)
+            return True
+
+    def _forget_before(self, moment: float) -> None:
+        for user_id in [u for u, sent in self._sent.items() if not sent or sent[-1] <= moment]:
+            del self._sent[user_id]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sent.clear()
 
 
-def _existing(room: Room, author: User, client_id: str) -> Message | None:
+@functools.cache
+def _parsed_limit(limit: str) -> tuple[int, int]:
+    item = parse(limit)
+    return item.amount, item.get_expiry()
+
+
+send_rate = SendRate()
+
+
+def _rate_allows(user_id: int) -> bool:
+    return send_rate.allows(user_id, current_app.config.get("CHAT_RATE_LIMIT", "20 per 10 seconds"))
+
+
+def _rate_limited() -> ChatError:
+    return ChatError("rate_limited", _l("You are sending very fast. Wait a moment and try again."))
+
+
+def _existing(room_id: int, author_id: int, client_id: str) -> Message | None:
     return db.session.scalars(
         sa.select(Message).where(
-            Message.room_id == room.id,
-            Message.author_id == author.id,
+            Message.room_id == room_id,
+            Message.author_id == author_id,
             Message.client_id == client_id,
         )
     ).first()
 
 
-def _check_send(author: User, room: Room, client_id: str) -> Message | None:
-    """Access and client_id; returns the stored message when this is a retry."""
-    if not policy.can_post_in(author, room):
-        raise ChatError("forbidden", _l("You cannot write in this room."))
+def _check_client_id(client_id) -> None:
     if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
         raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
-    return _existing(room, author, client_id)
 
 
 def _clean_body(body) -> str:
@@ -83,32 +144,112 @@ def _clean_body(body) -> str:
     return body
 
 
-def send(author: User, room: Room, client_id: str, body: str) -> Sent:
-    """Validate, render, number and store one message. The caller commits, then broadcasts."""
-    previous = _check_send(author, room, client_id)
-    if previous is not None:
-        return Sent(previous, created=False)
+def _text(body) -> str:
     body = _clean_body(body)
     if not body:
         raise ChatError("empty", _l("Write something before you send."))
-    _check_rate(author)
-    return Sent(_store(author, room, client_id, body), created=True)
+    return body
+
+
+def post(author: Author, room_id: int, client_id, body) -> Sent:
+    """A message sent over a socket: the send path of docs/realtime.md ("What a message
+    costs"), in three statements and the commit. Checked and rendered first (no lock held);
+    then one UPDATE takes the room's next seq *and* decides access (`policy.may_post_now`:
+    the sign-in, the account and the membership as they are now, under the room's lock), one
+    INSERT stores the message (a retry with the same client_id inserts nothing and is answered
+    with the stored one), one statement moves the author's read position. The caller commits,
+    then broadcasts."""
+    _check_client_id(client_id)
+    body = _text(body)
+    people = _participants(room_id, author.user_id) if "@" in body else []
+    html = markup.render(body, [(p.id, p.name) for p in people])
+    if not _rate_allows(author.user_id):
+        return _retry_or(_rate_limited(), room_id, author.user_id, client_id)
+    stored = _store(
+        room_id,
+        author.user_id,
+        client_id,
+        body,
+        html,
+        author=author,
+    )
+    if stored is None:
+        raise _refusal(author, room_id)
+    if stored.created and people:
+        _notify_mentions(author.user_id, stored, body, people)
+    return stored
+
+
+def send(author: User, room: Room, client_id: str, body: str) -> Sent:
+    """A message from a request that has already loaded its user (the demo data, scripts):
+    the same checks and store as `post`, the access rule asked in Python. The caller commits."""
+    _check_can_post(author, room)
+    _check_client_id(client_id)
+    body = _text(body)
+    people = _participants(room.id, author.id) if "@" in body else []
+    html = markup.render(body, [(p.id, p.name) for p in people])
+    if not _rate_allows(author.id):
+        return _retry_or(_rate_limited(), room.id, author.id, client_id)
+    stored = _store(room.id, author.id, client_id, body, html)
+    if stored is None:
+        raise ChatError("forbidden", _l("You cannot write in this room."))
+    if stored.created and people:
+        _notify_mentions(author.id, stored, body, people)
+    return stored
+
+
+def _check_can_post(author: User, room: Room) -> None:
+    if not policy.can_post_in(author, room):
+        raise ChatError("forbidden", _l("You cannot write in this room."))
+
+
+def _retry_or(refusal: ChatError, room_id: int, author_id: int, client_id: str) -> Sent:
+    """A refused send that is a retry of a stored message is answered with that message (its
+    first ack was lost): the refusal is for new messages only."""
+    previous = _existing(room_id, author_id, client_id)
+    if previous is None:
+        raise refusal
+    return Sent(payload(previous), created=False)
+
+
+def _refusal(author: Author, room_id: int) -> ChatError:
+    """Why the numbering statement found no room it may post in (the rare path: asked again
+    the slow way, so each refusal says what it always said)."""
+    if db.session.get(Room, room_id, options=[sa_orm.lazyload("*")]) is None:
+        return ChatError("not_found", _l("The room does not exist."))
+    user = db.session.get(User, author.user_id)
+    live = (
+        user is not None
+        and user.active
+        and user.session_version == author.session_version
+        and accounts.session_is_live(user, author.login_key)
+    )
+    if not live:
+        return ChatError("unauthorized", _l("Sign in again to continue."))
+    return ChatError("forbidden", _l("You cannot write in this room."))
 
 
 def send_image(author: User, room: Room, client_id: str, caption: str, data: bytes) -> Sent:
     """An image message: check and re-encode the image, store it and a message (its body the
     caption, maybe empty) on the same seq/client_id path as `send`. The caller commits."""
-    previous = _check_send(author, room, client_id)
-    if previous is not None:
-        return Sent(previous, created=False)
+    _check_can_post(author, room)
+    _check_client_id(client_id)
+    previous = _existing(room.id, author.id, client_id)
+    if previous is not None:  # checked first: a retry must not store the image twice
+        return Sent(payload(previous), created=False)
     caption = _clean_body(caption)
     try:
         encoded = images.encode(data)
     except images.ImageRefused as refused:
         raise ChatError(refused.code, refused.message) from None
-    _check_rate(author)
+    if not _rate_allows(author.id):
+        raise _rate_limited()
     image = uploads.save_image(encoded, room_id=room.id, uploader_id=author.id)
-    return Sent(_store(author, room, client_id, caption, image), created=True)
+    html = markup.render(caption) if caption else ""
+    stored = _store(room.id, author.id, client_id, caption, html, image=image)
+    if stored is None:
+        raise ChatError("forbidden", _l("You cannot write in this room."))
+    return stored
 
 
 def upload_image(
@@ -120,41 +261,149 @@ def upload_image(
     if data is None:
         raise ChatError("no_image", _l("Choose an image to send."))
     sent = send_image(author, room, client_id, caption, data)
-    message = payload(sent.message)
+    message = sent.message
     if sent.created:
         realtime.broadcast("message", message, message["room_id"])
     return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
 
 
+@dataclass(frozen=True)
+class _Stored(Sent):
+    room_name: str = ""
+
+
 def _store(
-    author: User, room: Room, client_id: str, body: str, image: ChatImage | None = None
-) -> Message:
-    people = _participants(author, room) if "@" in body else []
-    html = markup.render(body, [(p.id, p.name) for p in people]) if body else ""
-    # The row lock serialises writers per room, so seq order is commit order.
-    seq = 1 + db.session.scalar(
-        sa.select(Room.last_seq).where(Room.id == room.id).with_for_update()
+    room_id: int,
+    author_id: int,
+    client_id: str,
+    body: str,
+    html: str,
+    *,
+    author: Author | None = None,
+    image: ChatImage | None = None,
+) -> _Stored | None:
+    """Number and store one message, or None when `author` (a socket's person) may not post
+    in the room now. Without `author` the caller has asked the policy itself.
+
+    1. `UPDATE rooms SET last_seq = last_seq + 1 ... RETURNING`: the row lock (PostgreSQL)
+       or the write lock (SQLite) is held from here to the commit, so seq order is commit
+       order and two senders can never take one number.
+    2. `INSERT ... ON CONFLICT (room, author, client_id) DO NOTHING RETURNING id`: a retry
+       needs no lookup first; only when it inserted nothing is the stored row read, and the
+       number taken in 1 is given back (still under the lock, so nobody took a later one).
+    3. The author has read their own message: their read position moves to it.
+
+    The statements are built once per database (`_statements`): on this path building them
+    cost more than running them.
+    """
+    connection = db.session.connection()
+    statements = _statements(connection.dialect.name)
+    params = {"p_room": room_id, "p_user": author_id}
+    if author is None:
+        numbered = connection.execute(statements.number, params).first()
+    else:
+        params.update(p_version=author.session_version, p_login=author.login_key)
+        numbered = connection.execute(statements.number_if_allowed, params).first()
+    if numbered is None:
+        return None
+    seq, mentor_id, room_name, author_name = numbered
+    created_at = utcnow()
+    inserted = connection.execute(
+        statements.insert,
+        {
+            "p_room": room_id,
+            "p_seq": seq,
+            "p_user": author_id,
+            "p_client": client_id,
+            "p_body": body,
+            "p_html": html,
+            "p_at": created_at,
+            "p_image": image.id if image else None,
+        },
+    ).scalar()
+    if inserted is None:
+        connection.execute(statements.give_back, {"p_room": room_id})
+        previous = _existing(room_id, author_id, client_id)
+        if previous is None:  # not reached: the conflict was on that very row
+            raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
+        return _Stored(payload(previous), created=False, room_name=room_name)
+    _move_read_position(room_id, author_id, mentor_id, seq)
+    message = {
+        "id": inserted,
+        "seq": seq,
+        "room_id": room_id,
+        "author": {"id": author_id, "name": author_name},
+        "html": html,
+        "hidden": False,
+        "created_at": created_at.isoformat() + "Z",
+        "client_id": client_id,
+        "image": _image_payload(image),
+    }
+    return _Stored(message, created=True, room_name=room_name)
+
+
+@dataclass(frozen=True)
+class _SendStatements:
+    number: sa.Update
+    number_if_allowed: sa.Update
+    insert: sa.Insert
+    give_back: sa.Update
+    read_as_member: sa.Update
+    read_as_mentor: sa.Insert
+
+
+@functools.cache
+def _statements(dialect: str) -> _SendStatements:
+    """The send path's statements with bound parameters (`p_*`), for one database dialect."""
+    rooms, messages = Room.__table__, Message.__table__
+    members, positions = RoomMember.__table__, ReadPosition.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    room, user, seq = sa.bindparam("p_room"), sa.bindparam("p_user"), sa.bindparam("p_seq")
+    author_name = sa.select(User.__table__.c.name).where(User.__table__.c.id == user)
+    number = (
+        sa.update(rooms)
+        .where(rooms.c.id == room)
+        .values(last_seq=rooms.c.last_seq + 1)
+        .returning(rooms.c.last_seq, rooms.c.mentor_id, rooms.c.name, author_name.scalar_subquery())
     )
-    db.session.execute(
-        sa.update(Room).where(Room.id == room.id).values(last_seq=seq),
-        execution_options={"synchronize_session": False},
+    allowed = policy.may_post_now(user, sa.bindparam("p_version"), sa.bindparam("p_login"))
+    position = insert(positions).values(room_id=room, user_id=user, last_read_seq=seq)
+    return _SendStatements(
+        number=number,
+        number_if_allowed=number.where(allowed),
+        insert=insert(messages)
+        .values(
+            room_id=room,
+            seq=seq,
+            author_id=user,
+            client_id=sa.bindparam("p_client"),
+            body=sa.bindparam("p_body"),
+            html=sa.bindparam("p_html"),
+            created_at=sa.bindparam("p_at"),
+            hidden_reason="",
+            image_id=sa.bindparam("p_image"),
+        )
+        .on_conflict_do_nothing(index_elements=["room_id", "author_id", "client_id"])
+        .returning(messages.c.id),
+        give_back=sa.update(rooms).where(rooms.c.id == room).values(last_seq=rooms.c.last_seq - 1),
+        read_as_member=sa.update(members)
+        .where(members.c.room_id == room, members.c.user_id == user, members.c.last_read_seq < seq)
+        .values(last_read_seq=seq),
+        read_as_mentor=position.on_conflict_do_update(
+            index_elements=["room_id", "user_id"],
+            set_={"last_read_seq": position.excluded.last_read_seq},
+            where=positions.c.last_read_seq < position.excluded.last_read_seq,
+        ),
     )
-    message = Message(
-        room_id=room.id,
-        seq=seq,
-        author_id=author.id,
-        client_id=client_id,
-        body=body,
-        html=html,
-        image_id=image.id if image else None,
-    )
-    # Two tabs racing with one client_id: the loser's flush raises IntegrityError; the socket
-    # helper rolls back and retries once, and the retry finds the stored message above.
-    db.session.add(message)
-    db.session.flush()
-    _mark_read(author, room, seq)
-    _notify_mentions(author, room, body, people)
-    return message
+
+
+def _move_read_position(room_id: int, user_id: int, mentor_id: int, seq: int) -> None:
+    """Forward only: pupils on their membership row, the mentor on a ReadPosition row, made
+    the first time (one upsert, not a read and a write)."""
+    connection = db.session.connection()
+    statements = _statements(connection.dialect.name)
+    statement = statements.read_as_mentor if user_id == mentor_id else statements.read_as_member
+    connection.execute(statement, {"p_room": room_id, "p_user": user_id, "p_seq": seq})
 
 
 def mentioned(body: str, people: list[User]) -> list[User]:
@@ -169,29 +418,31 @@ def mentioned(body: str, people: list[User]) -> list[User]:
     return [by_id[i] for i in by_id if i in ids]
 
 
-def _participants(author: User, room: Room) -> list[User]:
+def _participants(room_id: int, author_id: int) -> list[User]:
     """Who can be mentioned in the room: its mentor and current members, not the author."""
     members = sa.select(RoomMember.user_id).where(
-        RoomMember.room_id == room.id, RoomMember.removed_at.is_(None)
+        RoomMember.room_id == room_id, RoomMember.removed_at.is_(None)
     )
+    mentor = sa.select(Room.mentor_id).where(Room.id == room_id).scalar_subquery()
     return list(
         db.session.scalars(
             sa.select(User).where(
-                sa.or_(User.id == room.mentor_id, User.id.in_(members)), User.id != author.id
+                sa.or_(User.id == mentor, User.id.in_(members)), User.id != author_id
             )
         )
     )
 
 
-def _notify_mentions(author: User, room: Room, body: str, people: list[User]) -> None:
+def _notify_mentions(author_id: int, stored: _Stored, body: str, people: list[User]) -> None:
     """An in-app notification for each participant (mentor, current members) mentioned."""
-    targets = mentioned(body, people) if people else []
+    targets = mentioned(body, people)
     if targets:
+        room_id = stored.message["room_id"]
         notifications.notify(
             targets,
             "chat.mention",
-            {"author": author.name, "room": room.name},
-            link=f"/rooms/{room.id}",
+            {"author": stored.message["author"]["name"], "room": stored.room_name},
+            link=f"/rooms/{room_id}",
         )
 
 
@@ -207,14 +458,18 @@ def payload(message: Message) -> dict:
         "hidden": hidden,
         "created_at": message.created_at.isoformat() + "Z",
         "client_id": message.client_id,
-        "image": None
-        if hidden or message.image is None
-        else {
-            "id": message.image.id,
-            "url": f"/rooms/images/{message.image.id}",
-            "width": message.image.width,
-            "height": message.image.height,
-        },
+        "image": None if hidden else _image_payload(message.image),
+    }
+
+
+def _image_payload(image: ChatImage | None) -> dict | None:
+    if image is None:
+        return None
+    return {
+        "id": image.id,
+        "url": f"/rooms/images/{image.id}",
+        "width": image.width,
+        "height": image.height,
     }
 
 
@@ -275,32 +530,10 @@ def history_until_left(
     return list(page)[::-1]
 
 
-def _mark_read(user: User, room: Room, seq: int) -> None:
-    """Move the reader's position forward (never back): pupils on their membership row, the
-    mentor on a ReadPosition row made the first time."""
-    if room.mentor_id != user.id:
-        db.session.execute(
-            sa.update(RoomMember)
-            .where(
-                RoomMember.room_id == room.id,
-                RoomMember.user_id == user.id,
-                RoomMember.last_read_seq < seq,
-            )
-            .values(last_read_seq=seq),
-            execution_options={"synchronize_session": False},
-        )
-        return
-    position = db.session.get(ReadPosition, (room.id, user.id))
-    if position is None:
-        db.session.add(ReadPosition(room_id=room.id, user_id=user.id, last_read_seq=seq))
-    elif position.last_read_seq < seq:
-        position.last_read_seq = seq
-
-
 def mark_read(user: User, room: Room, seq: int) -> None:
     if not policy.can_view_room(user, room):
         raise ChatError("forbidden", _l("You do not have access to this room."))
-    _mark_read(user, room, min(int(seq), room.last_seq))
+    _move_read_position(room.id, user.id, room.mentor_id, min(int(seq), room.last_seq))
 
 
 def read_position(user: User, room: Room) -> int:

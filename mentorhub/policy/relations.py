@@ -19,7 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, Select
 
-from mentorhub.accounts.models import Role, User
+from mentorhub.accounts.models import LoginSession, Role, User
 from mentorhub.extensions import db
 from mentorhub.matching.models import Match, MatchStatus
 from mentorhub.programme.models import Term
@@ -32,6 +32,22 @@ from mentorhub.rooms.models import Room, RoomMember
 def signed_in(user: User | None) -> bool:
     """A signed-in, active person (templates pass Flask-Login's anonymous user too)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def still_signed_in(user_id: int, session_version: int, login_key: str) -> ColumnElement[bool]:
+    """`signed_in`, plus what the user loader checks on every request, as SQL for a socket
+    that read its person once at connect: the account is active, its session version is the
+    one the socket started with, and the socket's sign-in has not ended. Indexed lookups on
+    two primary keys."""
+    account = sa.exists().where(
+        User.id == user_id, User.active.is_(True), User.session_version == session_version
+    )
+    login = sa.exists().where(
+        LoginSession.key == login_key,
+        LoginSession.user_id == user_id,
+        LoginSession.ended_at.is_(None),
+    )
+    return sa.and_(account, login)
 
 
 def is_coordinator(user: User | None) -> bool:

@@ -15,8 +15,9 @@ from mentorhub.policy.relations import (
     linked_to_a_member,
     member_room_ids,
     signed_in,
+    still_signed_in,
 )
-from mentorhub.rooms.models import Room
+from mentorhub.rooms.models import Room, RoomMember
 
 
 def can_open_rooms(user: User) -> bool:
@@ -41,6 +42,23 @@ def can_post_in(user: User, room: Room) -> bool:
     if not signed_in(user) or room.archived_at is not None:
         return False
     return room.mentor_id == user.id or is_member(user, room)
+
+
+def may_post_now(user_id: int, session_version: int, login_key: str) -> ColumnElement[bool]:
+    """`can_post_in` as a condition on the `rooms` row, for a socket's person as read at
+    connect (`still_signed_in`): the room is not archived and they are its mentor or a current
+    member. The chat store puts it in the UPDATE that takes the room's next seq, so access is
+    decided under the room's lock, in the statement that would store the message."""
+    member = sa.exists().where(
+        RoomMember.room_id == Room.id,
+        RoomMember.user_id == user_id,
+        RoomMember.removed_at.is_(None),
+    )
+    return sa.and_(
+        still_signed_in(user_id, session_version, login_key),
+        Room.archived_at.is_(None),
+        sa.or_(Room.mentor_id == user_id, member),
+    )
 
 
 def can_manage_room(user: User, room: Room) -> bool:

@@ -270,13 +270,28 @@ function showAll(messages) {
   for (const m of messages) show(m);
   olderButton.hidden = firstSeq === null || firstSeq <= 1;
   scroller.scrollTop = scroller.scrollHeight;
-  markRead();
+  markRead(true);
 }
 
-function markRead() {
-  if (lastSeq !== null && document.visibilityState === "visible") {
-    socket.emit("read", { room_id: roomId, seq: lastSeq });
-  }
+// Every member's page answers every message with its read position, so in a busy room an
+// unthrottled `read` would cost the server more than the messages themselves: a position is
+// sent at once on joining and on coming back to the tab, else at most once per READ_EVERY ms.
+const READ_EVERY = 2000;
+let readTimer = null;
+let readSent = null;
+
+function markRead(now = false) {
+  if (lastSeq === null || document.visibilityState !== "visible") return;
+  if (now) sendRead();
+  else if (readTimer === null) readTimer = setTimeout(sendRead, READ_EVERY);
+}
+
+function sendRead() {
+  clearTimeout(readTimer);
+  readTimer = null;
+  if (lastSeq === null || lastSeq === readSent || document.visibilityState !== "visible") return;
+  readSent = lastSeq;
+  socket.emit("read", { room_id: roomId, seq: lastSeq });
 }
 
 // Broadcasts that arrive while a join is under way wait here and are shown after its history:
@@ -301,7 +316,7 @@ function join() {
     showAll(ack.messages);
     catchUp(early.splice(0));
     if (!joined) return; // catchUp found a gap and is joining again
-    markRead();
+    markRead(true);
     if (reconnecting) announce(t.tOnline);
     reconnecting = false;
     pump();
@@ -587,7 +602,7 @@ if (form) {
     }
   });
 }
-document.addEventListener("visibilitychange", markRead);
+document.addEventListener("visibilitychange", () => markRead(true));
 
 function showFileName() {
   const name = document.getElementById("image-name");

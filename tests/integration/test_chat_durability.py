@@ -39,7 +39,6 @@ from mentorhub.rooms.models import Room, RoomMember
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
-WORKER = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"  # as `make run`
 KILL_AFTER_ACKS = 30  # acknowledged messages (all clients) before the SIGKILL
 CALL_TIMEOUT = 3.0
 
@@ -73,8 +72,8 @@ def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
         sys.executable,
         "-m",
         "gunicorn",
-        "--worker-class",
-        WORKER,
+        "--config",
+        str(ROOT / "mentorhub" / "gunicorn_conf.py"),  # as `make run`
         "--workers",
         "1",
         "--bind",

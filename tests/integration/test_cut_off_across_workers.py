@@ -16,6 +16,7 @@ import uuid
 import pytest
 import requests
 import socketio
+import sqlalchemy as sa
 
 from tests.integration.test_chat_durability import (
     PASSWORD,
@@ -75,7 +76,7 @@ def two_workers(tmp_path_factory):
             port = _free_port()
             servers.append(_start(port, env, tmp_path / f"worker-{name}.log"))
             bases.append(f"http://127.0.0.1:{port}")
-        yield {"a": bases[0], "b": bases[1], **seeded}
+        yield {"a": bases[0], "b": bases[1], "database_url": database_url, **seeded}
     finally:
         for server in servers:
             _kill(server)
@@ -121,4 +122,51 @@ def test_a_2_mb_body_gets_too_long_and_the_socket_stays_up(two_workers):
     )
     assert ack["ok"] is False and ack["error"] == "too_long"
     assert sock.call("history", {"room_id": two_workers["room"]}, timeout=5)["ok"] is True
+    sock.disconnect()
+
+
+def _ids(database_url: str, *emails: str) -> list[int]:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        found = dict(
+            conn.execute(
+                sa.text("SELECT email, id FROM users WHERE email IN :emails").bindparams(
+                    sa.bindparam("emails", expanding=True)
+                ),
+                {"emails": list(emails)},
+            ).all()
+        )
+    engine.dispose()
+    return [found[email] for email in emails]
+
+
+def test_a_pupil_removed_on_worker_a_is_refused_at_his_next_send_on_worker_b(two_workers):
+    room, a, b = two_workers["room"], two_workers["a"], two_workers["b"]
+    # given Noah's socket open on worker B, where he has just written in the room
+    noah = _signed_in(b, "noah@example.se")
+    sock, _gone = _socket_on(b, _cookie(noah), room)
+    message = {"room_id": room, "client_id": "before-removal-1", "body": "hej"}
+    assert sock.call("send", message, timeout=WAIT)["ok"] is True
+    # when his mentor, served by worker A, takes him out of the room
+    (alva_id,) = _ids(two_workers["database_url"], "alva@example.se")
+    mentor = _signed_in(a, "mentor@example.se")
+    page = mentor.get(f"{a}/rooms/{room}/members", timeout=5)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    saved = mentor.post(
+        f"{a}/rooms/{room}/members",
+        data={"csrf_token": token, "pupil_ids": [alva_id]},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert saved.status_code == 302
+    # then the very next message he sends on worker B is refused, and nothing is stored
+    ack = sock.call("send", {**message, "client_id": "after-removal-1"}, timeout=WAIT)
+    assert (ack["ok"], ack["error"]) == (False, "forbidden")
+    engine = sa.create_engine(two_workers["database_url"])
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT client_id FROM messages WHERE client_id LIKE '%-removal-1'")
+        ).scalars()
+        assert sorted(stored) == ["before-removal-1"]
+    engine.dispose()
     sock.disconnect()

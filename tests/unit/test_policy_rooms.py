@@ -1,10 +1,14 @@
 """Room and chat rules (mentorhub/policy/rooms.py) and their list filters."""
 
+from dataclasses import fields
+
 import sqlalchemy as sa
 
 from mentorhub import policy
+from mentorhub.accounts.models import User
 from mentorhub.extensions import db
 from mentorhub.rooms.models import Room
+from mentorhub.timeutil import utcnow
 
 
 def _rooms(where) -> set[int]:
@@ -83,3 +87,46 @@ def test_can_report_message_of_someone_else(world):
     assert policy.can_report_message(world.home_teacher, world.room, world.message)
     assert not policy.can_report_message(world.alva, world.room, world.message)  # own message
     assert not policy.can_report_message(world.outsider, world.room, world.message)
+
+
+def _may_post_now(user, room, *, version=None, key="live-key") -> bool:
+    """`may_post_now` asked as the chat store asks it: a condition on the room's row."""
+    version = user.session_version if version is None else version
+    condition = policy.may_post_now(user.id, version, f"{key}-{user.id}")
+    return room.id in _rooms(condition)
+
+
+def _signed_in(users) -> None:
+    from mentorhub.accounts.models import LoginSession
+
+    db.session.add_all([LoginSession(key=f"live-key-{u.id}", user_id=u.id) for u in users])
+    db.session.add_all([LoginSession(key=f"ended-key-{u.id}", user_id=u.id) for u in users])
+    db.session.flush()
+    for user in users:
+        db.session.get(LoginSession, f"ended-key-{user.id}").ended_at = utcnow()
+    db.session.flush()
+
+
+def test_may_post_now_is_can_post_in_for_every_person_and_room(world):
+    # given everyone in the world signed in, and every room
+    people = [v for f in fields(world) if isinstance(v := getattr(world, f.name), User)]
+    rooms = [v for f in fields(world) if isinstance(v := getattr(world, f.name), Room)]
+    _signed_in(people)
+    # then the SQL rule (what a socket's send checks) and the Python rule agree everywhere
+    for user in people:
+        for room in rooms:
+            assert _may_post_now(user, room) == policy.can_post_in(user, room), (user.name, room)
+
+
+def test_may_post_now_refuses_an_ended_sign_in_an_old_session_version_and_a_deactivation(world):
+    # given Alva, who may post in her room while her sign-in is live
+    alva, room = world.alva, world.room
+    _signed_in([alva])
+    assert _may_post_now(alva, room)
+    # then a sign-in that has ended, or a session version that has moved on, may not
+    assert not _may_post_now(alva, room, key="ended-key")
+    assert not _may_post_now(alva, room, version=alva.session_version + 1)
+    # and once her account is deactivated, her live sign-in may not either
+    alva.active = False
+    db.session.flush()
+    assert not _may_post_now(alva, room)

@@ -343,17 +343,18 @@ def _store(
 
 
 @dataclass(frozen=True)
-class _SendStatements:
+class _Statements:
     number: sa.Update
     number_if_allowed: sa.Update
     insert: sa.Insert
     give_back: sa.Update
     read_as_member: sa.Update
     read_as_mentor: sa.Insert
+    read_if_member: sa.Update
 
 
 @functools.cache
-def _statements(dialect: str) -> _SendStatements:
+def _statements(dialect: str) -> _Statements:
     """The send path's statements with bound parameters (`p_*`), for one database dialect."""
     rooms, messages = Room.__table__, Message.__table__
     members, positions = RoomMember.__table__, ReadPosition.__table__
@@ -368,7 +369,11 @@ def _statements(dialect: str) -> _SendStatements:
     )
     allowed = policy.may_post_now(user, sa.bindparam("p_version"), sa.bindparam("p_login"))
     position = insert(positions).values(room_id=room, user_id=user, last_read_seq=seq)
-    return _SendStatements(
+    # a read position never passes the room's last message
+    last = sa.select(rooms.c.last_seq).where(rooms.c.id == room).scalar_subquery()
+    upto = sa.case((seq < last, seq), else_=last)
+    member = policy.reads_as_member_now(user, sa.bindparam("p_version"), sa.bindparam("p_login"))
+    return _Statements(
         number=number,
         number_if_allowed=number.where(allowed),
         insert=insert(messages)
@@ -394,6 +399,9 @@ def _statements(dialect: str) -> _SendStatements:
             set_={"last_read_seq": position.excluded.last_read_seq},
             where=positions.c.last_read_seq < position.excluded.last_read_seq,
         ),
+        read_if_member=sa.update(members)
+        .where(members.c.room_id == room, members.c.last_read_seq < upto, member)
+        .values(last_read_seq=upto),
     )
 
 
@@ -528,6 +536,25 @@ def history_until_left(
         .limit(limit)
     ).unique()
     return list(page)[::-1]
+
+
+def mark_read_as_member(author: Author, room_id: int, seq: int) -> bool:
+    """A pupil's page saying how far they have read, in one statement: their membership row
+    moves forward (never past the room's last message) if they are still a member and signed
+    in (`policy.reads_as_member_now`). False when nothing moved: the mentor, an observer, a
+    position already there, or someone who may not read the room; `mark_read` decides those."""
+    connection = db.session.connection()
+    params = {
+        "p_room": room_id,
+        "p_user": author.user_id,
+        "p_seq": seq,
+        "p_version": author.session_version,
+        "p_login": author.login_key,
+    }
+    return (
+        connection.execute(_statements(connection.dialect.name).read_if_member, params).rowcount
+        == 1
+    )
 
 
 def mark_read(user: User, room: Room, seq: int) -> None:

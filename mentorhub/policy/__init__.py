@@ -106,6 +106,7 @@ from mentorhub.policy.rooms import (
     is_observer,
     may_post_now,
     postable_rooms_for,
+    reads_as_member_now,
     rooms_managed_by,
     rooms_visible_to,
 )
@@ -192,6 +193,7 @@ __all__ = [
     "mentor_area_ids",
     "nominations_visible_to",
     "postable_rooms_for",
+    "reads_as_member_now",
     "problems_visible_to",
     "pupil_rows_visible_to",
     "pupils_cared_for_by",

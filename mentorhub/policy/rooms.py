@@ -61,6 +61,17 @@ def may_post_now(user_id: int, session_version: int, login_key: str) -> ColumnEl
     )
 
 
+def reads_as_member_now(user_id: int, session_version: int, login_key: str) -> ColumnElement[bool]:
+    """The member half of `can_view_room`, as a condition on a `room_members` row, for a
+    socket's person (`still_signed_in`): their own membership, not removed. A mentor or an
+    observer has no such row; their reads are decided by `can_view_room` itself."""
+    return sa.and_(
+        still_signed_in(user_id, session_version, login_key),
+        RoomMember.user_id == user_id,
+        RoomMember.removed_at.is_(None),
+    )
+
+
 def can_manage_room(user: User, room: Room) -> bool:
     return is_mentor(user) and room.mentor_id == user.id
 

@@ -45,3 +45,18 @@ def test_a_retry_of_a_stored_message_answers_it_without_a_second_row(
     assert later["seq"] == first["seq"] + 1
     # (number, insert that found the stored row, number given back, the stored row read)
     assert len(statements) <= 5, statements
+
+
+def test_a_pupils_read_position_costs_one_statement(app, room, socket_as, count_queries):
+    # given Alva in the room, with a message she has not read
+    alva, noah = socket_as(room["alva"]), socket_as(room["noah"])
+    alva.emit("join", {"room_id": room["id"]}, callback=True)
+    noah.emit(
+        "send", {"room_id": room["id"], "client_id": "read-0001", "body": "hej"}, callback=True
+    )
+    # when her page says she has read it
+    with count_queries() as statements:
+        ack = alva.emit("read", {"room_id": room["id"], "seq": 1}, callback=True)
+    # then one UPDATE moved her position (membership and sign-in checked in it)
+    assert ack == {"ok": True}
+    assert [s.split()[0] for s in statements] == ["UPDATE"], statements

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from mentorhub import policy
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
+from mentorhub.policy.relations import is_member
 from mentorhub.rooms.models import Room
 from mentorhub.timeutil import utcnow
 
@@ -130,3 +131,23 @@ def test_may_post_now_refuses_an_ended_sign_in_an_old_session_version_and_a_deac
     alva.active = False
     db.session.flush()
     assert not _may_post_now(alva, room)
+
+
+def test_reads_as_member_now_is_can_view_room_for_every_current_member(world):
+    from mentorhub.rooms.models import RoomMember
+
+    # given everyone in the world signed in
+    people = [v for f in fields(world) if isinstance(v := getattr(world, f.name), User)]
+    rooms = [v for f in fields(world) if isinstance(v := getattr(world, f.name), Room)]
+    _signed_in(people)
+    for user in people:
+        for room in rooms:
+            condition = policy.reads_as_member_now(
+                user.id, user.session_version, f"live-key-{user.id}"
+            )
+            reads = db.session.scalar(
+                sa.select(sa.func.count()).where(RoomMember.room_id == room.id, condition)
+            )
+            # then the SQL rule says yes exactly for current members, who may view the room
+            assert bool(reads) == is_member(user, room), (user.name, room.name)
+            assert not reads or policy.can_view_room(user, room), (user.name, room.name)

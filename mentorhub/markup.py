@@ -327,9 +327,60 @@ def _text_token(content: str) -> Token:
     return token
 
 
+# --- the fast path for plain text ------------------------------------------------------------
+#
+# Why: most chat messages are plain sentences ("Hej! Jag har löst uppgift tre nu, kan du titta på
+# den?"), and markdown-it + bleach cost 0.1-1 ms each; a broadcast to a room renders every message
+# once, so plain text should cost what string formatting costs.
+#
+# Why it is identical: a text qualifies only if every line is empty or a "plain line": it starts
+# with a letter or digit, holds only letters, digits (``[^\W_]``: str.isalnum, no underscore, no
+# combining marks), single spaces between words (none leading, none trailing, no tabs) and the
+# punctuation in _INERT, and does not start with digits followed by ``.`` or ``)`` (an ordered list
+# marker). None of those characters opens any block rule (no ``#``, ``>``, ``-``/``+``/``=``/``*``
+# or digit-marker at a line start, no four-space indent, no fence, no ``$$``, no ``|`` table row, no
+# ``[`` reference, no ``<`` HTML block) or any inline rule (no ``\``, backtick, ``*_~``, ``[``,
+# ``![``, ``<``, ``&``, ``$``); linkify and the typographer are off, so URLs and quotes stay text.
+# Such a text is therefore a run of paragraphs split at blank lines, each a list of lines joined by
+# softbreaks, which ``breaks=True`` renders as ``<br>\n``. markdown-it escapes ``"`` as ``&quot;``
+# (and leaves ``'`` alone); bleach sees only ``<p>``/``<br>`` and keeps that entity as it is.
+# ``@`` is inert in CommonMark, so it may take the fast path only when no `people` are given
+# (mentions are marked by the full pipeline). tests/unit/test_markup_fast_path.py checks render
+# against _render_full on the XSS corpus, the markup tests' inputs and thousands of generated texts.
+
+_INERT = ",.!?:;()/%+='\"’‘“”–—…-"  # the dash last, so it is literal inside [...]
+
+
+def _plain_text_pattern(extra: str) -> re.Pattern[str]:
+    # [^\W_] is a letter or digit (\w without "_"). Linear: spaces and newlines separate the
+    # repeated parts unambiguously.
+    char = rf"(?:[^\W_]|[{extra}{_INERT}])"
+    line = rf"(?![0-9]+[.)])[^\W_]{char}*(?: {char}+)*"
+    return re.compile(rf"(?:{line})?(?:\n(?:{line})?)*")
+
+
+_PLAIN = _plain_text_pattern("")
+_PLAIN_WITH_AT = _plain_text_pattern("@")  # only when no one can be mentioned
+
+
+def _render_plain(text: str) -> str:
+    paragraphs = re.split(r"\n\n+", text.replace('"', "&quot;").strip("\n"))
+    return "".join("<p>" + "<br>\n".join(p.split("\n")) + "</p>\n" for p in paragraphs if p)
+
+
 def render(text: str, people: Sequence[Person] = ()) -> str:
     """Markdown with ``$…$``/``$$…$$`` math → sanitised HTML, ready to store and show as is.
-    With `people`, their @mentions are marked (see `find_mentions`)."""
+    With `people`, their @mentions are marked (see `find_mentions`).
+
+    Plain text (see the fast path above) is formatted directly, with the very same result."""
+    text = text or ""
+    if (_PLAIN if people else _PLAIN_WITH_AT).fullmatch(text):
+        return _render_plain(text)
+    return _render_full(text, people)
+
+
+def _render_full(text: str, people: Sequence[Person] = ()) -> str:
+    """The whole pipeline: markdown-it, mentions, bleach (what `render` does for any text)."""
     env: dict[str, Any] = {}
     tokens = _adjust(_md.parse(text or "", env))
     if people and "@" in (text or ""):

@@ -404,6 +404,7 @@ class MentorHubTarget(Target):
             self.database_url = f"sqlite:///{self.tmp / 'mentorhub.sqlite'}"
         rate = max(level.rate for level in self.args.levels) if not self.args.knee else 1.0
         env = _mentorhub_env(self.database_url, rate)
+        env.update(item.split("=", 1) for item in self.args.mentorhub_env)
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
             cwd=ROOT,
@@ -930,9 +931,10 @@ def _ratios(runs: list[Run], pick) -> None:
                 )
 
 
-def _notes(runs: list[Run]) -> None:
+def _notes(runs: list[Run], knee: bool) -> None:
     for run in runs:
-        print(f"  {run.target.name}: setup {run.setup:.1f} s (start, seed, logins, sockets, joins)")
+        what = "start, migrate, seed" if knee else "start, migrate, seed, logins, sockets, joins"
+        print(f"  {run.target.name}: setup {run.setup:.1f} s ({what})")
         for r in run.results:
             label = f"N={r.requested}" if r.requested and r.setup else f"{r.level.rate:g} msg/s"
             if r.refused or r.unacked:
@@ -961,7 +963,7 @@ def report(runs: list[Run], args) -> None:
         for r in run.results:
             print(_row(r, f"{run.target.name:<22}{r.level.rate:>10g}"))
     print(LEGEND)
-    _notes(runs)
+    _notes(runs, False)
     _ratios(runs, lambda r: f"{r.level.rate:g} msg/s per member")
     for run in runs:
         cpu = [_ms_per_message(r.server_cpu, r) for r in run.results]
@@ -992,7 +994,7 @@ def report_knee(runs: list[Run], args) -> None:
             first = f"{run.target.name:<22}{r.requested:>6}{r.members:>6}{r.setup:>6.0f}"
             print(_row(r, first))
     print(f"{LEGEND}; conn: sockets connected; new s: seconds to log in and connect new ones")
-    _notes(runs)
+    _notes(runs, True)
     _ratios(runs, lambda r: f"N={r.requested}")
     for run in runs:
         over = [r for r in run.results if _percentile(r.latencies, 99) > args.knee_p99]
@@ -1098,6 +1100,13 @@ def main() -> int:
         type=int,
         help="gunicorn --worker-connections (default: not passed, unless the run needs more "
         f"sockets than gunicorn's {GUNICORN_WORKER_CONNECTIONS})",
+    )
+    parser.add_argument(
+        "--mentorhub-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an extra setting for MentorHub's server (repeatable), e.g. RATELIMIT_STORAGE_URI",
     )
     parser.add_argument("--watchdog", type=float, help="s before the run ends (300; knee 2400)")
     parser.add_argument("--serve-reference", choices=("aiohttp", "gevent"), help=argparse.SUPPRESS)

@@ -57,21 +57,29 @@ references: their in-memory seq, i.e. acked), acked/s and stored/s over the wind
 last ack or delivery), send-to-receive p50/p95/p99/max, lost (an acked message a member never got)
 and duplicated deliveries, server CPU per message = utime+stime from /proc/<pid>/stat of the
 server's master and its worker(s), read before the load and after the drain, over messages acked,
-and the generator's CPU share of its core (near 100 % means the latencies include its own
-queueing). Then the ratios MentorHub / flask-ref and MentorHub / bare. Nothing is asserted, but
-the exit status is 1 when MentorHub lost, duplicated, refused or left unacknowledged a message or
-the database check failed. A watchdog ends the run after `--watchdog` s whatever happens (default
-300, knee mode 2400).
+and the CPU share of one core (server, generator) from the start of the load to the end of the
+drain (a generator near 100 % means the latencies include its own queueing). Then the ratios
+MentorHub / flask-ref and MentorHub / bare. Nothing is asserted, but the exit status is 1 when
+MentorHub lost, duplicated, refused or left unacknowledged a message or the database check failed.
+A watchdog ends the run (servers killed, PostgreSQL database dropped) after `--watchdog` s
+whatever happens (default 300, knee mode 2400).
 
-One asyncio process (python-socketio AsyncClient on aiohttp) plays every member. On this machine
-(2 cores, the server keeps core 0) it reaches 6000 connections; see the knee output for its CPU
-share at each step.
+One asyncio process (python-socketio AsyncClient on aiohttp) plays every member; it freezes its
+heap (gc.freeze) before each level so that full collections stay short. On this machine (2
+cores, the server keeps core 0) it connects 6000 sockets in seconds and used about a quarter of
+its core at 6000 (200 messages/s, 1000 deliveries/s), so one generator process is enough; the
+flask-ref p99 at 6000 (about 400 ms in one run) may still include some generator latency.
 
 Settings that differ from `make run`, and why: LOGIN_RATE_LIMIT and LOGIN_IP_RATE_LIMIT are raised
 (every login comes from one address in a few seconds); users get a cheap pbkdf2 hash so seeding
 and login are quick (the login is not what is measured); `--worker-connections` in knee mode, as
 above. CHAT_RATE_LIMIT stays at the app's default (20 per 10 s per user) unless a level's rate
-needs more.
+needs more. Rate limits are kept in memory:// as in `make run` (REDIS_URL and RATELIMIT_STORAGE_URI
+are dropped from the environment); `--mentorhub-env KEY=VALUE` adds a setting, e.g.
+`--mentorhub-env RATELIMIT_STORAGE_URI=redis://127.0.0.1:PORT/0` to keep them in Redis:
+limits' MemoryStorage scans every key it holds every 10 ms while hits come in, and the login
+limits keep keys per account for an hour, so in memory the CPU per message grows with the number
+of users who signed in (8 ms per message at 500 users, 20 ms at 2000, against 5.5 and 6 in Redis).
 """
 
 from __future__ import annotations
@@ -79,6 +87,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import math
 import os
 import random
@@ -611,6 +620,7 @@ class Result:
     server_cpu: float = 0.0
     db_cpu: float | None = None
     client_cpu: float = 0.0
+    cpu_wall: float = 0.0  # s between the two CPU readings (the load and the whole drain)
     setup: float = 0.0  # s to log in and connect this level's new sockets (knee steps)
     notes: list[str] = field(default_factory=list)
 
@@ -734,9 +744,11 @@ class Load:
                     emit_errors.append(f"member {index}: emit failed: {error!r}")
                     return
 
+        gc.collect()
+        gc.freeze()  # thousands of clients: keep the full collections short in the generator
         cpu0, pids0 = self.target.cpu()
         db_cpu0 = self.target.db_cpu()
-        client_cpu0 = time.process_time()
+        client_cpu0, wall0 = time.process_time(), time.perf_counter()
         await asyncio.gather(*(sender(i, r, s) for i, r, s in self.members))
         in_room: dict[int, list[int]] = {}
         for index, room_id, _sock in self.members:
@@ -756,6 +768,7 @@ class Load:
         if db_cpu0 is not None:
             result.db_cpu = self.target.db_cpu() - db_cpu0
         result.client_cpu = time.process_time() - client_cpu0
+        result.cpu_wall = time.perf_counter() - wall0
         result.requested = self.requested
         result.sent = len(state.sent_at)
         result.acked = sum(state.acks.values())
@@ -869,7 +882,7 @@ def _row(r: Result, first: str) -> str:
         f"{r.stored / r.window:>9.1f}{_percentile(lat, 50):>8.1f}{_percentile(lat, 95):>8.1f}"
         f"{_percentile(lat, 99):>8.1f}{max(lat, default=float('nan')):>8.1f}{r.lost:>6}"
         f"{r.duplicates:>5}{_ms_per_message(r.server_cpu, r):>8.2f}{db}"
-        f"{r.server_cpu / r.window:>7.0%}{r.client_cpu / r.window:>7.0%}"
+        f"{r.server_cpu / r.cpu_wall:>7.0%}{r.client_cpu / r.cpu_wall:>7.0%}"
     )
 
 
@@ -883,7 +896,7 @@ LEGEND = (
     "send to receive, every recipient; lost: acked but never delivered to a member; dup: extra "
     "deliveries; ms/msg: server CPU (gunicorn master + worker, or the bare process) per message "
     "acked; pg ms: PostgreSQL backends' CPU per message acked (not in ms/msg); srv, gen: CPU "
-    "share of one core over the window (server, load generator)"
+    "share of one core from the start of the load to the end of the drain (server, load generator)"
 )
 
 
@@ -1008,7 +1021,7 @@ def report_knee(runs: list[Run], args) -> None:
             print(
                 f"{run.target.name}: p99 stays under {args.knee_p99:g} ms up to N={max(args.knee)}"
             )
-        busy = [r.requested for r in run.results if r.client_cpu / r.window > 0.9]
+        busy = [r.requested for r in run.results if r.client_cpu / r.cpu_wall > 0.9]
         if busy:
             print(
                 f"  the load generator was saturated (> 90 % of its core) at N={busy}: those "

@@ -22,6 +22,9 @@ import os
 
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
 workers = int(os.environ.get("WEB_WORKERS", "1"))
+# gunicorn's default is 1,000 connections per gevent worker: far below what one worker holds
+# (a classroom's pupils each keep a socket open all lesson). Past this, new connections wait.
+worker_connections = int(os.environ.get("WEB_WORKER_CONNECTIONS", "10000"))
 
 # (young, middle, old) collection thresholds; Python's defaults are (700, 10, 10).
 GC_THRESHOLDS = (50_000, 50, 100)

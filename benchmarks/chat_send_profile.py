@@ -7,7 +7,8 @@ A throwaway database (a SQLite file in WAL mode as `make run` has it, or a Postg
 created on BENCH_POSTGRES_URL and dropped afterwards) is built by the real migrations and filled
 with the Swedish demo data. The demo pupil signs in over HTTP (Flask's test client), connects a
 Socket.IO test client with that cookie, joins their room and sends N messages of three kinds in
-turn (a short sentence, a formula, a short list), each through the app's `send` event: the same
+turn (a short sentence, a formula, a short list; `--bodies plain`: the sentence only), each
+through the app's `send` event: the same
 handler, services, rules and commit as a real socket, without the network.
 
 It prints the wall time per send, the SQL statements one send runs (and which), then cProfile's
@@ -33,7 +34,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BODIES = (
+PLAIN = ("Hej! Jag har löst uppgift tre nu, kan du titta på den?",)
+MIXED = (
     "Hej! Jag har löst uppgift tre nu, kan du titta på den?",
     "Om $x^2 + 3x - 4 = 0$ så är $x = 1$ eller $x = -4$.",
     "Min plan:\n- läsa kapitel 2\n- göra uppgift 4\n- fråga om bevis",
@@ -85,7 +87,7 @@ def pupil_and_room(app) -> tuple[str, int]:
         return pupil.email, room_id
 
 
-def run(url: str, sends: int, top: int) -> None:
+def run(url: str, sends: int, top: int, bodies: tuple[str, ...], sort: str) -> None:
     from mentorhub import demo
     from mentorhub.extensions import db, socketio
 
@@ -99,7 +101,7 @@ def run(url: str, sends: int, top: int) -> None:
     assert sock.emit("join", {"room_id": room_id}, callback=True)["ok"]
 
     def send(n: int) -> dict:
-        body = BODIES[n % len(BODIES)]
+        body = bodies[n % len(bodies)]
         return sock.emit(
             "send",
             {"room_id": room_id, "client_id": f"p-{n:08}-{uuid.uuid4().hex[:8]}", "body": body},
@@ -145,7 +147,7 @@ def run(url: str, sends: int, top: int) -> None:
     for statement in statements:
         print("    " + " ".join(statement.split())[:150])
     print()
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profile).sort_stats(sort).print_stats(top)
     sock.disconnect()
 
 
@@ -154,11 +156,14 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--sends", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--bodies", choices=("mixed", "plain"), default="mixed")
+    parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     args = parser.parse_args()
+    bodies = PLAIN if args.bodies == "plain" else MIXED
     os.environ.setdefault("MENTORHUB_CONFIG", "")
     if args.db == "sqlite":
         folder = tempfile.mkdtemp(prefix="mh-profile-db-")
-        run(f"sqlite:///{folder}/profile.db", args.sends, args.top)
+        run(f"sqlite:///{folder}/profile.db", args.sends, args.top, bodies, args.sort)
         return
     base = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     name = f"bench_profile_{uuid.uuid4().hex[:8]}"
@@ -166,7 +171,13 @@ def main() -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        run(sa.engine.make_url(base).set(database=name).render_as_string(False), args.sends, args.top)
+        run(
+            sa.engine.make_url(base).set(database=name).render_as_string(False),
+            args.sends,
+            args.top,
+            bodies,
+            args.sort,
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(

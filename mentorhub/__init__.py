@@ -77,7 +77,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
-    from mentorhub.chat import events  # noqa: F401  (registers the Socket.IO handlers)
+    from mentorhub.chat import events  # (registers the Socket.IO handlers)
+
+    app.session_interface = events.SocketSessions()
 
     socketio.init_app(
         app,

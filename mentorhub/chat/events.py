@@ -17,6 +17,7 @@ from collections.abc import Callable
 import socketio as python_socketio
 import sqlalchemy as sa
 from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
@@ -392,6 +393,28 @@ class QueueManager(_OnEveryWorker, python_socketio.RedisManager):
             self._apply(extra.get("op"), message.get("room"), extra.get("room"))
         else:
             super()._handle_close_room(message)
+
+
+class SocketSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, decoded once per socket instead of once per event.
+
+    Flask-SocketIO runs every event of a socket in a request context over the environ of its
+    handshake, and Flask opens the session eagerly for each one: the same cookie checked and
+    decoded again for every chat message. The decoded session is kept in that environ and each
+    event gets a copy (an event cannot change the session: with `manage_session=False` nothing
+    is saved, and a copy keeps one event's changes from the next). An HTTP request has an
+    environ of its own and opens its session once, as before. The sign-in itself is checked
+    again on every event (`chat.Author`, `policy.still_signed_in`), not trusted from here."""
+
+    _KEY = "mentorhub.session"
+
+    def open_session(self, app, request):
+        opened = request.environ.get(self._KEY)
+        if opened is None:
+            opened = super().open_session(app, request)
+            request.environ[self._KEY] = opened
+            return opened
+        return self.session_class(opened)
 
 
 def client_manager(config: dict):

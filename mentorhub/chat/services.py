@@ -327,7 +327,7 @@ def _store(
         if previous is None:  # not reached: the conflict was on that very row
             raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
         return _Stored(payload(previous), created=False, room_name=room_name)
-    _move_read_position(room_id, author_id, mentor_id, seq)
+    _move_read_position(room_id, author_id, mentor_id, seq, connection)
     message = {
         "id": inserted,
         "seq": seq,
@@ -405,10 +405,12 @@ def _statements(dialect: str) -> _Statements:
     )
 
 
-def _move_read_position(room_id: int, user_id: int, mentor_id: int, seq: int) -> None:
+def _move_read_position(
+    room_id: int, user_id: int, mentor_id: int, seq: int, connection: sa.Connection | None = None
+) -> None:
     """Forward only: pupils on their membership row, the mentor on a ReadPosition row, made
     the first time (one upsert, not a read and a write)."""
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     statements = _statements(connection.dialect.name)
     statement = statements.read_as_mentor if user_id == mentor_id else statements.read_as_member
     connection.execute(statement, {"p_room": room_id, "p_user": user_id, "p_seq": seq})

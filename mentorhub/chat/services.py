@@ -20,11 +20,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import orm as sa_orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 from mentorhub import audit, markup, policy, realtime
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import User
+from mentorhub.chat import statements
 from mentorhub.chat.models import Message, MessageReport, ReadPosition, ReportStatus
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -293,23 +293,23 @@ def _store(
        number taken in 1 is given back (still under the lock, so nobody took a later one).
     3. The author has read their own message: their read position moves to it.
 
-    The statements are built once per database (`_statements`): on this path building them
-    cost more than running them.
+    The statements are built and compiled once per database (`chat/statements.py`): on this
+    path building and executing them through SQLAlchemy cost more than running them.
     """
     connection = db.session.connection()
-    statements = _statements(connection.dialect.name)
+    prepared = statements.for_connection(connection)
     params = {"p_room": room_id, "p_user": author_id}
     if author is None:
-        numbered = connection.execute(statements.number, params).first()
+        numbered = prepared.number.first(connection, params)
     else:
         params.update(p_version=author.session_version, p_login=author.login_key)
-        numbered = connection.execute(statements.number_if_allowed, params).first()
+        numbered = prepared.number_if_allowed.first(connection, params)
     if numbered is None:
         return None
     seq, mentor_id, room_name, author_name = numbered
     created_at = utcnow()
-    inserted = connection.execute(
-        statements.insert,
+    inserted = prepared.insert.first(
+        connection,
         {
             "p_room": room_id,
             "p_seq": seq,
@@ -320,16 +320,16 @@ def _store(
             "p_at": created_at,
             "p_image": image.id if image else None,
         },
-    ).scalar()
+    )
     if inserted is None:
-        connection.execute(statements.give_back, {"p_room": room_id})
+        prepared.give_back.rowcount(connection, {"p_room": room_id})
         previous = _existing(room_id, author_id, client_id)
         if previous is None:  # not reached: the conflict was on that very row
             raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
         return _Stored(payload(previous), created=False, room_name=room_name)
     _move_read_position(room_id, author_id, mentor_id, seq, connection)
     message = {
-        "id": inserted,
+        "id": inserted[0],
         "seq": seq,
         "room_id": room_id,
         "author": {"id": author_id, "name": author_name},
@@ -342,78 +342,15 @@ def _store(
     return _Stored(message, created=True, room_name=room_name)
 
 
-@dataclass(frozen=True)
-class _Statements:
-    number: sa.Update
-    number_if_allowed: sa.Update
-    insert: sa.Insert
-    give_back: sa.Update
-    read_as_member: sa.Update
-    read_as_mentor: sa.Insert
-    read_if_member: sa.Update
-
-
-@functools.cache
-def _statements(dialect: str) -> _Statements:
-    """The send path's statements with bound parameters (`p_*`), for one database dialect."""
-    rooms, messages = Room.__table__, Message.__table__
-    members, positions = RoomMember.__table__, ReadPosition.__table__
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    room, user, seq = sa.bindparam("p_room"), sa.bindparam("p_user"), sa.bindparam("p_seq")
-    author_name = sa.select(User.__table__.c.name).where(User.__table__.c.id == user)
-    number = (
-        sa.update(rooms)
-        .where(rooms.c.id == room)
-        .values(last_seq=rooms.c.last_seq + 1)
-        .returning(rooms.c.last_seq, rooms.c.mentor_id, rooms.c.name, author_name.scalar_subquery())
-    )
-    allowed = policy.may_post_now(user, sa.bindparam("p_version"), sa.bindparam("p_login"))
-    position = insert(positions).values(room_id=room, user_id=user, last_read_seq=seq)
-    # a read position never passes the room's last message
-    last = sa.select(rooms.c.last_seq).where(rooms.c.id == room).scalar_subquery()
-    upto = sa.case((seq < last, seq), else_=last)
-    member = policy.reads_as_member_now(user, sa.bindparam("p_version"), sa.bindparam("p_login"))
-    return _Statements(
-        number=number,
-        number_if_allowed=number.where(allowed),
-        insert=insert(messages)
-        .values(
-            room_id=room,
-            seq=seq,
-            author_id=user,
-            client_id=sa.bindparam("p_client"),
-            body=sa.bindparam("p_body"),
-            html=sa.bindparam("p_html"),
-            created_at=sa.bindparam("p_at"),
-            hidden_reason="",
-            image_id=sa.bindparam("p_image"),
-        )
-        .on_conflict_do_nothing(index_elements=["room_id", "author_id", "client_id"])
-        .returning(messages.c.id),
-        give_back=sa.update(rooms).where(rooms.c.id == room).values(last_seq=rooms.c.last_seq - 1),
-        read_as_member=sa.update(members)
-        .where(members.c.room_id == room, members.c.user_id == user, members.c.last_read_seq < seq)
-        .values(last_read_seq=seq),
-        read_as_mentor=position.on_conflict_do_update(
-            index_elements=["room_id", "user_id"],
-            set_={"last_read_seq": position.excluded.last_read_seq},
-            where=positions.c.last_read_seq < position.excluded.last_read_seq,
-        ),
-        read_if_member=sa.update(members)
-        .where(members.c.room_id == room, members.c.last_read_seq < upto, member)
-        .values(last_read_seq=upto),
-    )
-
-
 def _move_read_position(
     room_id: int, user_id: int, mentor_id: int, seq: int, connection: sa.Connection | None = None
 ) -> None:
     """Forward only: pupils on their membership row, the mentor on a ReadPosition row, made
     the first time (one upsert, not a read and a write)."""
     connection = connection or db.session.connection()
-    statements = _statements(connection.dialect.name)
-    statement = statements.read_as_mentor if user_id == mentor_id else statements.read_as_member
-    connection.execute(statement, {"p_room": room_id, "p_user": user_id, "p_seq": seq})
+    prepared = statements.for_connection(connection)
+    statement = prepared.read_as_mentor if user_id == mentor_id else prepared.read_as_member
+    statement.rowcount(connection, {"p_room": room_id, "p_user": user_id, "p_seq": seq})
 
 
 def mentioned(body: str, people: list[User]) -> list[User]:
@@ -553,10 +490,7 @@ def mark_read_as_member(author: Author, room_id: int, seq: int) -> bool:
         "p_version": author.session_version,
         "p_login": author.login_key,
     }
-    return (
-        connection.execute(_statements(connection.dialect.name).read_if_member, params).rowcount
-        == 1
-    )
+    return statements.for_connection(connection).read_if_member.rowcount(connection, params) == 1
 
 
 def mark_read(user: User, room: Room, seq: int) -> None:

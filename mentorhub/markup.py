@@ -334,28 +334,33 @@ def _text_token(content: str) -> Token:
 # once, so plain text should cost what string formatting costs.
 #
 # Why it is identical: a text qualifies only if every line is empty or a "plain line": it starts
-# with a letter or digit, holds only letters, digits (``[^\W_]``: str.isalnum, no underscore, no
-# combining marks), single spaces between words (none leading, none trailing, no tabs) and the
-# punctuation in _INERT, and does not start with digits followed by ``.`` or ``)`` (an ordered list
-# marker). None of those characters opens any block rule (no ``#``, ``>``, ``-``/``+``/``=``/``*``
-# or digit-marker at a line start, no four-space indent, no fence, no ``$$``, no ``|`` table row, no
-# ``[`` reference, no ``<`` HTML block) or any inline rule (no ``\``, backtick, ``*_~``, ``[``,
-# ``![``, ``<``, ``&``, ``$``); linkify and the typographer are off, so URLs and quotes stay text.
-# Such a text is therefore a run of paragraphs split at blank lines, each a list of lines joined by
-# softbreaks, which ``breaks=True`` renders as ``<br>\n``. markdown-it escapes ``"`` as ``&quot;``
-# (and leaves ``'`` alone); bleach sees only ``<p>``/``<br>`` and keeps that entity as it is.
-# ``@`` is inert in CommonMark, so it may take the fast path only when no `people` are given
-# (mentions are marked by the full pipeline). tests/unit/test_markup_fast_path.py checks render
-# against _render_full on the XSS corpus, the markup tests' inputs and thousands of generated texts.
+# with a letter, digit or emoji, holds only letters, digits (``[^\W_]``: str.isalnum, no underscore,
+# no combining marks), emoji (_EMOJI), single spaces between words (none leading, none trailing, no
+# tabs) and the punctuation in _INERT, and does not start with digits followed by ``.`` or ``)`` (an
+# ordered list marker). None of those characters opens any block rule (no ``#``, ``>``,
+# ``-``/``+``/``=``/``*`` or digit-marker at a line start, no four-space indent, no fence, no
+# ``$$``, no ``|`` table row, no ``[`` reference, no ``<`` HTML block) or any inline rule (no ``\``,
+# backtick, ``*_~``, ``[``, ``![``, ``<``, ``&``, ``$``); linkify and the typographer are off, so
+# URLs and quotes stay text. Such a text is therefore a run of paragraphs split at blank lines, each
+# a list of lines joined by softbreaks, which ``breaks=True`` renders as ``<br>\n``. markdown-it
+# escapes ``"`` as ``&quot;`` (and leaves ``'`` alone); bleach sees only ``<p>``/``<br>`` and keeps
+# that entity as it is. ``@`` is inert in CommonMark, so it may take the fast path only when no
+# `people` are given (mentions are marked by the full pipeline). tests/unit/test_markup_fast_path.py
+# checks render against _render_full on the XSS corpus, the markup tests' inputs and thousands of
+# generated texts.
 
 _INERT = ",.!?:;()/%+='\"’‘“”–—…-"  # the dash last, so it is literal inside [...]
+# Emoji (pictographs, dingbats, flags, skin tones) and the joiner and variation selector that
+# build emoji sequences: no rule of CommonMark or of bleach's allow-list looks at them, and
+# pupils write them a lot. They may start a line too.
+_EMOJI = "\u2600-\u27bf\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff\u200d\ufe0f"
 
 
 def _plain_text_pattern(extra: str) -> re.Pattern[str]:
     # [^\W_] is a letter or digit (\w without "_"). Linear: spaces and newlines separate the
     # repeated parts unambiguously.
-    char = rf"(?:[^\W_]|[{extra}{_INERT}])"
-    line = rf"(?![0-9]+[.)])[^\W_]{char}*(?: {char}+)*"
+    char = rf"(?:[^\W_]|[{extra}{_EMOJI}{_INERT}])"
+    line = rf"(?![0-9]+[.)])(?:[^\W_]|[{_EMOJI}]){char}*(?: {char}+)*"
     return re.compile(rf"(?:{line})?(?:\n(?:{line})?)*")
 
 

@@ -109,7 +109,8 @@ def test_render_equals_the_full_pipeline_on_the_corpus(text):
 
 # --- generated text -----------------------------------------------------------------------------
 
-FAST = "abcdefghijklmnopqrstuvwxyzåäöéÅÄÖABCXYZ0123456789" + ",.!?:;()/%+='\"’‘“”–—…-"
+EMOJI = "😀👍🏽❤️‍🔥🇸🇪✅☀✨🤔"  # pictographs, a skin tone, a ZWJ sequence, a flag, dingbats
+FAST = "abcdefghijklmnopqrstuvwxyzåäöéÅÄÖABCXYZ0123456789" + ",.!?:;()/%+='\"’‘“”–—…-" + EMOJI
 SPECIAL = "$\\`*_~[]|<>&#{}@!\t\r\x00\u00a0\u200b\u0301"
 # Weighted: mostly fast-path characters, with spaces and newlines, and now and then a special one.
 ALPHABET = list(FAST) * 6 + [" "] * 40 + ["\n"] * 15 + list(SPECIAL) * 3
@@ -126,7 +127,7 @@ FRAGMENTS = [
 # anywhere), an empty word (a double space) or an empty line (a new paragraph).
 PLAIN_WORDS = [
     "Hej", "då", "Åsa", "uppgift", "tre,", "nu?", "(typ)", "80%", "a+b=c", "x-y", "3", "2020",
-    '"ja"', "it’s", "…", "a@b.se",
+    '"ja"', "it’s", "…", "a@b.se", "😀", "👍🏽", "❤️‍🔥", "🇸🇪", "bra!✨",
 ]  # fmt: skip
 MARKDOWN_WORDS = [
     "", "-", "+", "*", "1.", "2)", "#", ">", "---", "===", "=", "@Alva", "$x$", "_a_", "&amp;",
@@ -190,3 +191,16 @@ def test_an_at_sign_takes_the_fast_path_only_when_no_one_can_be_mentioned(no_ful
 def test_markdown_math_and_odd_spacing_go_the_full_way(no_full_pipeline, text):
     with pytest.raises(AssertionError, match="full pipeline"):
         render(text)
+
+
+def test_emoji_take_the_fast_path_and_render_as_the_full_pipeline_does():
+    # given messages as pupils write them, with emoji, skin tones, a ZWJ sequence and a flag
+    texts = ["Klart! 👍🏽", "😀 hej", "❤️‍🔥 bra jobbat 🇸🇪", "✅✨"]
+    # then each is what the full pipeline makes ...
+    for text in texts:
+        assert render(text) == _render_full(text)
+
+
+def test_emoji_never_reach_the_full_pipeline(no_full_pipeline):
+    # ... and none of them needed it
+    assert render("Klart! 👍🏽 ❤️‍🔥") == "<p>Klart! 👍🏽 ❤️‍🔥</p>\n"

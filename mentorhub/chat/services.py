@@ -293,43 +293,50 @@ def _store(
        number taken in 1 is given back (still under the lock, so nobody took a later one).
     3. The author has read their own message: their read position moves to it.
 
-    The statements are built and compiled once per database (`chat/statements.py`): on this
+    On PostgreSQL the three are one statement (data-modifying CTEs), so one round trip. The
+    statements are built and compiled once per database (`chat/statements.py`): on this
     path building and executing them through SQLAlchemy cost more than running them.
     """
     connection = db.session.connection()
     prepared = statements.for_connection(connection)
-    params = {"p_room": room_id, "p_user": author_id}
-    if author is None:
-        numbered = prepared.number.first(connection, params)
-    else:
-        params.update(p_version=author.session_version, p_login=author.login_key)
-        numbered = prepared.number_if_allowed.first(connection, params)
-    if numbered is None:
-        return None
-    seq, mentor_id, room_name, author_name = numbered
     created_at = utcnow()
-    inserted = prepared.insert.first(
-        connection,
-        {
-            "p_room": room_id,
-            "p_seq": seq,
-            "p_user": author_id,
-            "p_client": client_id,
-            "p_body": body,
-            "p_html": html,
-            "p_at": created_at,
-            "p_image": image.id if image else None,
-        },
-    )
-    if inserted is None:
+    params = {
+        "p_room": room_id,
+        "p_user": author_id,
+        "p_client": client_id,
+        "p_body": body,
+        "p_html": html,
+        "p_at": created_at,
+        "p_image": image.id if image else None,
+    }
+    if author is not None:
+        params.update(p_version=author.session_version, p_login=author.login_key)
+    if prepared.store is not None:
+        # PostgreSQL: the three steps in one statement, so one round trip instead of three
+        stored = (prepared.store if author is None else prepared.store_if_allowed).first(
+            connection, params
+        )
+        if stored is None:
+            return None
+        seq, mentor_id, room_name, author_name, message_id = stored
+    else:
+        number = prepared.number if author is None else prepared.number_if_allowed
+        numbered = number.first(connection, params)
+        if numbered is None:
+            return None
+        _room_id, seq, mentor_id, room_name, author_name = numbered
+        inserted = prepared.insert.first(connection, {**params, "p_seq": seq})
+        message_id = inserted[0] if inserted else None
+        if message_id is not None:
+            _move_read_position(room_id, author_id, mentor_id, seq, connection)
+    if message_id is None:
         prepared.give_back.rowcount(connection, {"p_room": room_id})
         previous = _existing(room_id, author_id, client_id)
         if previous is None:  # not reached: the conflict was on that very row
             raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
         return _Stored(payload(previous), created=False, room_name=room_name)
-    _move_read_position(room_id, author_id, mentor_id, seq, connection)
     message = {
-        "id": inserted[0],
+        "id": message_id,
         "seq": seq,
         "room_id": room_id,
         "author": {"id": author_id, "name": author_name},

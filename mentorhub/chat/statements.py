@@ -76,6 +76,9 @@ class Statements:
     read_as_member: Prepared
     read_as_mentor: Prepared
     read_if_member: Prepared
+    # PostgreSQL only (None elsewhere): number, insert and read position in one statement
+    store: Prepared | None
+    store_if_allowed: Prepared | None
 
 
 def for_connection(connection: sa.Connection) -> Statements:
@@ -95,7 +98,13 @@ def _compiled(name: str, dialect: sa.Dialect) -> Statements:
         sa.update(rooms)
         .where(rooms.c.id == room)
         .values(last_seq=rooms.c.last_seq + 1)
-        .returning(rooms.c.last_seq, rooms.c.mentor_id, rooms.c.name, author_name.scalar_subquery())
+        .returning(
+            rooms.c.id,
+            rooms.c.last_seq,
+            rooms.c.mentor_id,
+            rooms.c.name,
+            author_name.scalar_subquery().label("author_name"),
+        )
     )
     position = insert(positions).values(room_id=room, user_id=user, last_read_seq=seq)
     # a read position never passes the room's last message
@@ -137,4 +146,81 @@ def _compiled(name: str, dialect: sa.Dialect) -> Statements:
         )
         .values(last_read_seq=upto),
     }
-    return Statements(**{key: Prepared(st, dialect) for key, st in statements.items()})
+    prepared = {key: Prepared(st, dialect) for key, st in statements.items()}
+    if name == "postgresql":
+        prepared["store"] = Prepared(_store_in_one(number), dialect)
+        prepared["store_if_allowed"] = Prepared(
+            _store_in_one(statements["number_if_allowed"]), dialect
+        )
+    else:
+        prepared["store"] = prepared["store_if_allowed"] = None
+    return Statements(**prepared)
+
+
+def _store_in_one(number: sa.Update) -> sa.Select:
+    """PostgreSQL's data-modifying CTEs: take the seq (`number`, which may decide access), insert
+    the message unless its client_id is stored already, and move the author's read position
+    (membership row or mentor's upsert) only when a row was inserted. PostgreSQL runs every
+    CTE once, to completion, all on one snapshot; the numbering's row lock is taken first.
+    One row back: (seq, mentor_id, room name, author name, message id or NULL for a
+    duplicate), or none when `number` matched no room it may post in."""
+    messages = Message.__table__
+    members, positions = RoomMember.__table__, ReadPosition.__table__
+    user = sa.bindparam("p_user")
+    numbered = number.cte("numbered")
+    n = numbered.c
+    stored = (
+        postgresql.insert(messages)
+        .from_select(
+            [
+                "room_id",
+                "seq",
+                "author_id",
+                "client_id",
+                "body",
+                "html",
+                "created_at",
+                "hidden_reason",
+                "image_id",
+            ],
+            sa.select(
+                n.id,
+                n.last_seq,
+                user,
+                sa.bindparam("p_client", type_=sa.String),
+                sa.bindparam("p_body", type_=sa.Text),
+                sa.bindparam("p_html", type_=sa.Text),
+                sa.bindparam("p_at", type_=sa.DateTime),
+                sa.literal(""),
+                sa.bindparam("p_image", type_=sa.Integer),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["room_id", "author_id", "client_id"])
+        .returning(messages.c.id, messages.c.room_id, messages.c.seq)
+        .cte("stored")
+    )
+    s = stored.c
+    as_member = (
+        sa.update(members)
+        .where(
+            members.c.room_id == s.room_id,
+            members.c.user_id == user,
+            members.c.last_read_seq < s.seq,
+        )
+        .values(last_read_seq=s.seq)
+        .cte("read_as_member")
+    )
+    position = postgresql.insert(positions).from_select(
+        ["room_id", "user_id", "last_read_seq"],
+        sa.select(s.room_id, user, s.seq).where(sa.exists().where(n.mentor_id == user)),
+    )
+    as_mentor = position.on_conflict_do_update(
+        index_elements=["room_id", "user_id"],
+        set_={"last_read_seq": position.excluded.last_read_seq},
+        where=positions.c.last_read_seq < position.excluded.last_read_seq,
+    ).cte("read_as_mentor")
+    return (
+        sa.select(n.last_seq, n.mentor_id, n.name, n.author_name, s.id)
+        .select_from(numbered.outerjoin(stored, sa.true()))
+        .add_cte(as_member, as_mentor)
+    )

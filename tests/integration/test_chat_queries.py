@@ -24,9 +24,12 @@ def test_a_send_runs_the_same_few_queries_however_busy_the_room(
     later = send(30)
     assert len(later) == len(first)
     # the seq and the access check in one UPDATE, the INSERT, the author's read position;
-    # no user loaded, no room loaded, no lookup before the insert (docs/realtime.md)
-    assert len(later) == 3, later
-    assert [s.split()[0] for s in later] == ["UPDATE", "INSERT", "UPDATE"]
+    # no user loaded, no room loaded, no lookup before the insert (docs/realtime.md); on
+    # PostgreSQL the three are one statement
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert len(later) == 1 and later[0].startswith("WITH numbered AS"), later
+    else:
+        assert [s.split()[0] for s in later] == ["UPDATE", "INSERT", "UPDATE"], later
 
 
 def test_a_retry_of_a_stored_message_answers_it_without_a_second_row(
@@ -60,3 +63,19 @@ def test_a_pupils_read_position_costs_one_statement(app, room, socket_as, count_
     # then one UPDATE moved her position (membership and sign-in checked in it)
     assert ack == {"ok": True}
     assert [s.split()[0] for s in statements] == ["UPDATE"], statements
+
+
+def test_a_sender_has_read_their_own_message_and_a_retry_moves_nothing(app, room, socket_as):
+    # given the mentor and Alva in the room
+    mentor, alva = socket_as(room["mentor"]), socket_as(room["alva"])
+    send = {"room_id": room["id"], "body": "hej"}
+    # when each writes a message, and Alva's first is sent again (a retry)
+    assert mentor.emit("send", {**send, "client_id": "own-0001"}, callback=True)["seq"] == 1
+    assert alva.emit("send", {**send, "client_id": "own-0002"}, callback=True)["seq"] == 2
+    retry = alva.emit("send", {**send, "client_id": "own-0002"}, callback=True)
+    # then each has read up to their own message: the mentor's position made on the way,
+    # Alva's moved on her membership; the retry took no number and moved nothing
+    assert retry["duplicate"] is True and retry["seq"] == 2
+    assert mentor.emit("join", {"room_id": room["id"]}, callback=True)["read_seq"] == 1
+    joined = alva.emit("join", {"room_id": room["id"]}, callback=True)
+    assert (joined["read_seq"], joined["last_seq"]) == (2, 2)

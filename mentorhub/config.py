@@ -38,7 +38,14 @@ def load(instance: Path = INSTANCE) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'mentorhub.sqlite'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping before every checkout: every socket event checks a connection out, and on
+        # PostgreSQL the ping was a round trip per chat message. A connection the server has
+        # dropped (a restart) fails one request, and SQLAlchemy then replaces the whole pool;
+        # connections are recycled after half an hour (docs/operations.md).
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": os.environ.get("DATABASE_PRE_PING", "") == "1",
+            "pool_recycle": 1800,
+        },
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # gevent under gunicorn (make run); "threading" for the test server.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,

@@ -72,6 +72,7 @@ def rq_mode(app, marker):
         if job is not None:
             job.delete()
     queue.delete(delete_jobs=True)
+    queue.connection.delete(f"rq:workers:{queue.name}")  # workers' registration (a killed one's)
     app.config.update(old)
 
 

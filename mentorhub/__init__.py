@@ -47,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_notification_kinds()
+    _register_jobs()
     _register_hooks(app)
 
     from mentorhub import cli, errors
@@ -184,6 +185,15 @@ def _register_notification_kinds() -> None:
 
     for domain in (chat, concerns, goals, matching, meetings, nominations, problems, programme):
         kinds.register(domain.KINDS)
+
+
+def _register_jobs() -> None:
+    """The modules that own background jobs register them when imported (`@jobs.job`); a
+    worker knows every job once the app is built."""
+    from mentorhub import mail  # noqa: F401  (mail.send)
+    from mentorhub.goals import services as goals  # noqa: F401  (goals.checkin_prompts)
+    from mentorhub.notifications import services as notifications  # noqa: F401
+    from mentorhub.privacy import retention  # noqa: F401  (privacy.retention)
 
 
 def _tune_sqlite(engine: sa.Engine) -> None:

@@ -14,8 +14,8 @@ wherever it is called) drops what was queued since the last commit.
 
 The queue lives on the SQLAlchemy session (`session.info`), which is per request / socket
 event / CLI command. A commit moves the queued work to a "committed" list, so work stays
-queued only while it can still be rolled back. Later, a job queue takes the place of running
-it inline in `run_committed`; callers do not change.
+queued only while it can still be rolled back. Background jobs (`mentorhub/jobs/`) are queued
+here too: `jobs.enqueue` hands the job to the queue, or runs it inline, from `run_committed`.
 """
 
 from __future__ import annotations

@@ -106,5 +106,42 @@ def create_coordinator(email: str, name: str, password: str) -> None:
     click.echo(f"Coordinator {email} created.")
 
 
+@group.command("jobs-worker")
+@click.option("--burst", is_flag=True, help="Run the jobs queued now, then stop.")
+def jobs_worker(burst: bool) -> None:
+    """Run background jobs from the RQ queue (JOBS_BACKEND=rq): each in a fresh session,
+    committed or rolled back on its own; retried ones come back after their wait."""
+    from flask import current_app
+
+    from mentorhub import jobs
+    from mentorhub.jobs import rq_backend
+
+    app = current_app._get_current_object()
+    if jobs.backend(app.config) != "rq":
+        raise click.ClickException(
+            "Jobs run inline (no REDIS_URL, or JOBS_BACKEND=inline): there is no queue to work."
+        )
+    # with_scheduler: RQ's own scheduler puts retries that wait back on the queue
+    rq_backend.worker(app).work(burst=burst, with_scheduler=True)
+
+
+@group.command("jobs-scheduler")
+@click.option("--once", is_flag=True, help="Queue what is due now, then stop (for cron).")
+def jobs_scheduler(once: bool) -> None:
+    """Queue the scheduled jobs (mentorhub/jobs/schedule.py) when they are due. Safe to run
+    twice at once: each run of a job is claimed once, in the database."""
+    from flask import current_app
+
+    from mentorhub.jobs import schedule
+    from mentorhub.timeutil import utcnow
+
+    if once:
+        for queued in schedule.enqueue_due(utcnow()):
+            click.echo(f"queued {queued}")
+        return
+    app = current_app._get_current_object()
+    schedule.run_forever(app, app.config["JOBS_SCHEDULER_SECONDS"])
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

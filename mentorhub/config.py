@@ -47,6 +47,17 @@ def load(instance: Path = INSTANCE) -> dict:
             "pool_recycle": 1800,
         },
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # Background jobs (mentorhub/jobs/): "rq" (a queue in Redis, run by `flask mentorhub
+        # jobs-worker`) or "inline" (in the process, right after the commit). Empty: rq exactly
+        # when REDIS_URL is set.
+        "JOBS_BACKEND": os.environ.get("JOBS_BACKEND", ""),
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "mentorhub"),
+        # Seconds to wait before each retry of a failed job (the last repeats).
+        "JOBS_RETRY_INTERVALS": os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300"),
+        # The longest one job may run before the worker stops it (seconds).
+        "JOBS_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", "600")),
+        # How often `flask mentorhub jobs-scheduler` looks for due jobs (seconds).
+        "JOBS_SCHEDULER_SECONDS": float(os.environ.get("JOBS_SCHEDULER_SECONDS", "30")),
         # gevent under gunicorn (make run); "threading" for the test server.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,
         # None: same origin only (python-engineio's default check against the Host header).

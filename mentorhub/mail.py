@@ -1,10 +1,17 @@
 """Outgoing mail through a configurable backend.
 
-`outbox` (the pilot default) stores each mail in the `outbox_mails` table and logs it, so a
-coordinator without a mail server, and the tests, can read what was sent. The row is data: it
-is stored in the caller's transaction, so a rolled-back action leaves none. `smtp` sends it,
-but only after that transaction has committed (`mentorhub/after_commit.py`): a mail that has
-left cannot be called back, so it must never leave for an action that is then rolled back.
+Every mail is first stored in the `outbox_mails` table, in the caller's transaction, so a
+rolled-back action leaves none. `outbox` (the pilot default) stops there and logs it, so a
+coordinator without a mail server, and the tests, can read what was sent. `smtp` also queues
+the job `mail.send` with the row's id (`mentorhub/jobs/`), which runs only after that
+transaction has committed: a mail that has left cannot be called back, so it must never leave
+for an action that is then rolled back. The job sends the row and deletes it.
+
+Why the row and not the mail itself in the job: a body holds names and sign-in links, and a
+job's arguments sit in Redis and, when it fails, on the coordinator's failed-jobs page. The
+row is in the database the data already lives in (and is covered by its backups and erasure);
+the job carries only its id. A retried job re-reads the row; a job whose mail was sent but
+whose deletion did not commit sends it again (at least once, never lost).
 Mail is rendered in the recipient's language by the caller (see `force_locale`).
 """
 
@@ -20,7 +27,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mentorhub.after_commit import after_commit
+from mentorhub import jobs
 from mentorhub.extensions import db
 from mentorhub.timeutil import utcnow
 
@@ -53,13 +60,25 @@ def render(template: str, **context) -> str:
 
 
 def send(recipient: str, subject: str, body: str) -> None:
-    """Store the mail in the outbox, or queue it for SMTP once the transaction commits."""
-    backend = current_app.config["MAIL_BACKEND"]
-    if backend == "smtp":
-        after_commit(_send_smtp, recipient, subject, body)
+    """Store the mail in the outbox; with SMTP, queue its sending for after the commit."""
+    mail = OutboxMail(recipient=recipient, subject=subject, body=body)
+    db.session.add(mail)
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        db.session.flush()  # the job needs the row's id
+        jobs.enqueue("mail.send", mail_id=mail.id)
     else:
-        db.session.add(OutboxMail(recipient=recipient, subject=subject, body=body))
         log.info("mail to %s: %s", recipient, subject)
+
+
+@jobs.job("mail.send", retries=3)
+def send_stored(mail_id: int) -> None:
+    """Send one stored mail over SMTP and delete it (the job `mail.send`). A mail that is gone
+    was sent by an earlier run, or withdrawn with the person's data: nothing to do."""
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None:
+        return
+    _send_smtp(mail.recipient, mail.subject, mail.body)
+    db.session.delete(mail)
 
 
 def _send_smtp(recipient: str, subject: str, body: str) -> None:

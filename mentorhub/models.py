@@ -6,6 +6,7 @@ from mentorhub.audit import AuditEntry  # noqa: F401
 from mentorhub.chat.models import Message, MessageReport, ReadPosition  # noqa: F401
 from mentorhub.concerns.models import Concern, ConcernEvent  # noqa: F401
 from mentorhub.goals.models import BuildUpSummary, CheckIn, Goal, GoalEvent  # noqa: F401
+from mentorhub.jobs.models import FailedJob, ScheduledRun  # noqa: F401
 from mentorhub.mail import OutboxMail  # noqa: F401
 from mentorhub.matching.models import (  # noqa: F401
     Match,

@@ -26,6 +26,9 @@ KINDS: dict[str, Render] = {
         goal=p["goal"],
         status=status_label(p["status"]),
     ),
+    "goal.checkin_prompt": lambda p: _(
+        "A new week: how is it going with your goals? Check in on them on your start page."
+    ),
     "build_up.written": lambda p: _(
         "%(mentor)s wrote what to build up next for %(pupil)s.",
         mentor=p["mentor"],

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import audit, markup, policy
+from mentorhub import audit, jobs, markup, policy
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError, Missing, Refused
 from mentorhub.extensions import db
 from mentorhub.goals.models import RATINGS, BuildUpSummary, CheckIn, Goal, GoalEvent, GoalStatus
+from mentorhub.notifications.models import Notification
 from mentorhub.notifications.services import notify
 from mentorhub.pupils import services as pupils
 from mentorhub.timeutil import utcnow
@@ -405,3 +406,45 @@ def latest_build_up(pupil_id: int, *, reader: User) -> BuildUpSummary | None:
         .order_by(BuildUpSummary.created_at.desc(), BuildUpSummary.id.desc())
         .limit(1)
     ).first()
+
+
+@jobs.job("goals.checkin_prompts", retries=2)
+def send_checkin_prompts(period: str) -> None:
+    """The weekly check-in prompt (the scheduled job `goals.checkin_prompts`, run on Monday
+    mornings): a notification for each active pupil with an active goal not checked in on by
+    them this week. Safe to run again for the same week: pupils already prompted for `period`
+    are left out, so a job that ran twice prompts nobody twice."""
+    now = utcnow()
+    start = week_start(now)
+    last = (
+        sa.select(CheckIn.goal_id, sa.func.max(CheckIn.created_at).label("last_at"))
+        .where(CheckIn.author_id == CheckIn.pupil_id)
+        .group_by(CheckIn.goal_id)
+        .subquery()
+    )
+    due = (
+        sa.select(Goal.pupil_id)
+        .outerjoin(last, last.c.goal_id == Goal.id)
+        .where(
+            Goal.status == GoalStatus.ACTIVE.value,
+            sa.or_(last.c.last_at.is_(None), last.c.last_at < start),
+        )
+    )
+    pupils_due = db.session.scalars(
+        sa.select(User).where(User.id.in_(due), User.active.is_(True)).order_by(User.id)
+    ).all()
+    prompted = {
+        user_id
+        for user_id, params in db.session.execute(
+            sa.select(Notification.user_id, Notification.params).where(
+                Notification.kind == "goal.checkin_prompt", Notification.created_at >= start
+            )
+        )
+        if (params or {}).get("week") == period
+    }
+    notify(
+        [u for u in pupils_due if u.id not in prompted],
+        "goal.checkin_prompt",
+        {"week": period},
+        "/",
+    )

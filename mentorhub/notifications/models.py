@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentorhub.extensions import db
 from mentorhub.timeutil import utcnow
+
+if TYPE_CHECKING:  # named by string below: notifications import no domain
+    from mentorhub.accounts.models import User
 
 
 class Notification(db.Model):
@@ -23,3 +26,5 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # The recipient, for mailing (loaded on purpose, never lazily in a loop).
+    user: Mapped[User] = relationship("User", lazy="raise")

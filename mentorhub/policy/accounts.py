@@ -39,3 +39,9 @@ def can_read_audit_log(user: User) -> bool:
 def can_read_feedback(user: User) -> bool:
     """Accessibility feedback is answered by the programme's coordinators (anyone may send it)."""
     return is_coordinator(user)
+
+
+def can_manage_jobs(user: User) -> bool:
+    """Failed background jobs (their names and errors, never whom they were for) are looked
+    after by the programme's coordinators: they try them again or remove them."""
+    return is_coordinator(user)

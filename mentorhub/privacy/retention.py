@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
+from mentorhub import jobs
 from mentorhub.accounts.models import Role, User, UserRole
 from mentorhub.extensions import db
 from mentorhub.matching.models import Match
@@ -84,3 +86,14 @@ def run(today: date, now: datetime, months: int, *, dry_run: bool) -> list[Due]:
             if not erasure.blockers(pupil, today):
                 erasure.erase_pupil(None, pupil, now)
     return pupils
+
+
+@jobs.job("privacy.retention", retries=2)
+def nightly(period: str) -> None:
+    """The scheduled job `privacy.retention`: what `flask mentorhub retention` does, every
+    night. A malformed setting erases nothing (the job fails, and shows on the failed-jobs
+    page). Running it twice is harmless: erased pupils are not due again."""
+    from mentorhub.timeutil import utcnow
+
+    months = months_setting(current_app.config.get("RETENTION_MONTHS", "12"))
+    run(date.today(), utcnow(), months, dry_run=False)

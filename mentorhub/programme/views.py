@@ -9,8 +9,9 @@ from flask_login import current_user
 from mentorhub import confirm, policy, web
 from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import Invitation, User, role_label
-from mentorhub.errors import run_and_flash
+from mentorhub.errors import Missing, run_and_flash
 from mentorhub.extensions import db
+from mentorhub.jobs import services as jobs
 from mentorhub.programme import handover, services
 from mentorhub.programme.forms import (
     ConfirmForm,
@@ -52,6 +53,7 @@ def overview():
         schools=services.schools(),
         areas=services.subject_areas(),
         terms=services.terms(),
+        failed_jobs=jobs.failed_count(),
     )
 
 
@@ -321,3 +323,39 @@ def _successor_label(candidate: handover.Successor) -> str:
     roles = ", ".join(sorted(role_label(r) for r in person.roles))
     school = f", {person.school.name}" if person.school else ""
     return f"{person.name} ({roles}{school})"
+
+
+# --- background jobs that failed -------------------------------------------------------------
+
+
+@bp.get("/jobs")
+def failed_jobs():
+    policy.authorize(policy.can_manage_jobs(current_user))
+    return render_template("programme/jobs.html", failed=jobs.failed(), form=ConfirmForm())
+
+
+@bp.post("/jobs/<int:failed_id>/retry")
+def retry_job(failed_id: int):
+    policy.authorize(policy.can_manage_jobs(current_user))
+    return _job_action(
+        lambda: jobs.try_again(failed_id),
+        lambda name: _("The job %(name)s will run again.", name=name),
+    )
+
+
+@bp.post("/jobs/<int:failed_id>/remove")
+def remove_job(failed_id: int):
+    policy.authorize(policy.can_manage_jobs(current_user))
+    return _job_action(
+        lambda: jobs.remove(failed_id), lambda name: _("The job %(name)s was removed.", name=name)
+    )
+
+
+def _job_action(action: Callable[[], str], message: Callable[[str], str]):
+    if not ConfirmForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    try:
+        name = action()
+    except Missing:
+        abort(404)
+    return web.done(message(name), url_for("programme.failed_jobs"))

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from mentorhub import after_commit
 from mentorhub.accounts.models import Role, User
 from mentorhub.extensions import db
 from mentorhub.matching import offers
@@ -140,7 +141,7 @@ def test_confirming_notifies_pupil_mentor_and_nominator_in_app_and_by_mail(
         count = matching.confirm(
             db.session.get(User, coordinator.id), db.session.get(Term, programme["term"])
         )
-        db.session.commit()
+        after_commit.commit()  # as the request would: the commit, then the mail job
         kinds = {
             (n.user_id, n.kind)
             for n in db.session.scalars(
@@ -288,6 +289,6 @@ def test_notification_mails_carry_a_whole_link(
         matching.confirm(
             db.session.get(User, coordinator.id), db.session.get(Term, programme["term"])
         )
-        db.session.commit()
+        after_commit.commit()  # as the request would: the commit, then the mail job
     mail = next(m for m in outbox() if m.recipient == mentor.email)
     assert app.config["SERVER_BASE_URL"] + "/" in mail.body

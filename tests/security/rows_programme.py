@@ -49,6 +49,10 @@ ROWS = [
         why="nobody hands themself over and deactivates themself",
     ),
     row("POST /programme/invitations/<invitation>/revoke", ok=_C),
+    # background jobs that failed: names, errors and attempts, never whom they were for
+    row("GET /programme/jobs", ok=_C),
+    row("POST /programme/jobs/<failed_job>/retry", ok=_C),
+    row("POST /programme/jobs/<failed_job>/remove", ok=_C),
     # matching: mentors state offers, coordinators run, adjust and confirm
     row("GET /matching/", ok=_C),
     row("GET /matching/offer", ok=MENTORS),

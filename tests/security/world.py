@@ -29,6 +29,7 @@ from flask.testing import FlaskClient
 
 from mentorhub.accounts.models import Invitation, LoginSession, PasswordReset, User, UserRole
 from mentorhub.extensions import db, limiter
+from mentorhub.jobs.models import FailedJob
 from mentorhub.timeutil import utcnow
 from tests.conftest import PASSWORD, nomination_data
 from tests.security import columns as c
@@ -309,6 +310,11 @@ def build(app: Flask) -> World:
         )
         db.session.add_all([invitation, reset])
 
+        # a background job parked after failing (a mail whose row is gone: trying it again
+        # does nothing)
+        failed_job = FailedJob(name="mail.send", kwargs={"mail_id": 0}, error="SMTPException")
+        db.session.add(failed_job)
+
         # a live sign-in per person
         for name, person in people.items():
             key = f"matrix-sign-in-{name}"
@@ -353,6 +359,7 @@ def build(app: Flask) -> World:
             "elsewhere_nomination": elsewhere_nomination.id,
             "invitation": invitation.id,
             "invitation_token": invitation_token,
+            "failed_job": failed_job.id,
             "reset_token": reset_token,
             "feed_token": feed_token_for(alva),
             "static_file": "css/app.css",

@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "mentorhub"
 # Packages below every domain. `policy` is "the one place access is decided", asked by every
 # view, the notifications page's too.
-GROUND = ("notifications", "uploads")
+GROUND = ("notifications", "uploads", "jobs")
 NOT_DOMAINS = {*GROUND, "policy", "translations"}
 
 

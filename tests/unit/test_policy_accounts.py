@@ -63,3 +63,18 @@ def test_only_coordinators_read_accessibility_feedback_though_anyone_sends_it(wo
     assert not policy.can_read_feedback(AnonymousUserMixin())
     assert not policy.can_read_feedback(None)
     assert not policy.can_read_feedback(world.special_educator)
+
+
+def test_only_an_active_coordinator_manages_failed_background_jobs(world):
+    # the failed-jobs page (/programme/jobs): try again, remove
+    assert policy.can_manage_jobs(world.coordinator)
+    for other in (
+        world.inactive_coordinator,
+        world.mentor,
+        world.home_teacher,
+        world.special_educator,
+        world.alva,
+        AnonymousUserMixin(),
+        None,
+    ):
+        assert not policy.can_manage_jobs(other)

@@ -152,7 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     # /health and /metrics: operators' endpoints, guarded by policy.can_read_metrics & co.
     app.register_blueprint(health_bp)
-    health_checks.register()
+    health_checks.register(app.config)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programme_bp, url_prefix="/programme")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

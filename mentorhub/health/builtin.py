@@ -16,12 +16,12 @@ from mentorhub.health import checks, workers
 NOT_CONFIGURED = {"ok": True, "status": "not configured"}
 
 
-def register() -> None:
+def register(config: dict) -> None:
     """Add the built-in checks to the registry (create_app does, once per app)."""
     checks.register("database", database)
     checks.register("redis", redis_ping)
     checks.register("socketio_queue", socketio_queue)
-    if importlib.util.find_spec("rq") is not None:
+    if config.get("REDIS_URL") and importlib.util.find_spec("rq") is not None:
         # Informational: a failed job is for an alert, not a reason to take workers away.
         checks.register("job_queue", job_queue, required=False)
 

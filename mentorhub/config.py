@@ -53,6 +53,8 @@ def load(instance: Path = INSTANCE) -> dict:
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Seconds each /health check may take (under gevent it is cut off after that).
         "HEALTH_CHECK_TIMEOUT": float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2")),
+        # Seconds between a web worker's heartbeats on the message queue; 3x that: gone.
+        "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
         "CHAT_RATE_LIMIT": os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds"),
         # Chat images: the largest upload accepted, and where the re-encoded files are kept.
         "CHAT_IMAGE_MAX_BYTES": _chat_image_max,

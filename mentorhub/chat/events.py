@@ -390,9 +390,18 @@ class QueueManager(_OnEveryWorker, python_socketio.RedisManager):
     """Several workers sharing a Redis message queue. Each keeps a heartbeat on it while it
     runs, which `/health` compares with the channel's subscriptions (mentorhub/health/)."""
 
+    def __init__(self, url: str, channel: str, heartbeat_seconds: float = 10) -> None:
+        super().__init__(url, channel=channel)
+        self.heartbeat = workers.Heartbeat(url, channel, self.host_id, heartbeat_seconds)
+
     def initialize(self):
         super().initialize()  # starts the listener, which subscribes
-        workers.start(self.server, self.redis_url, self.channel, self.host_id)
+        self.heartbeat.start(self.server, self._publish)
+
+    def _listen(self):
+        for message in super()._listen():
+            self.heartbeat.heard()  # this worker hears the channel (its own pings too)
+            yield message
 
     def on_every_worker(self, op: str, to: str, room: str | None = None) -> None:
         message = {
@@ -456,7 +465,11 @@ def client_manager(config: dict):
     """The Socket.IO client manager `create_app` gives the server."""
     url = config.get("REDIS_URL")
     if url:
-        return QueueManager(url, channel=config.get("SOCKETIO_CHANNEL") or "flask-socketio")
+        return QueueManager(
+            url,
+            channel=config.get("SOCKETIO_CHANNEL") or "flask-socketio",
+            heartbeat_seconds=config.get("HEARTBEAT_SECONDS", 10),
+        )
     return LocalManager()
 
 

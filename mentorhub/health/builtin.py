@@ -54,20 +54,29 @@ def redis_ping() -> dict[str, Any]:
 
 def socketio_queue() -> dict[str, Any]:
     """Every web worker subscribed to the channel: as many subscriptions as live heartbeats,
-    and this worker's own listener running and its heartbeat there."""
+    none of them deaf (heard nothing on the channel lately), and this worker's own listener
+    running and its heartbeat there."""
     url = _redis_url()
     manager = getattr(socketio.server, "manager", None)
-    channel = getattr(manager, "channel", None)
-    if not url or channel is None:
+    heartbeat = getattr(manager, "heartbeat", None)
+    if not url or heartbeat is None:
         return dict(NOT_CONFIGURED)
-    live = workers.live(url, channel)
-    subscribed = workers.subscribed(url, channel)
+    live = workers.live(url, heartbeat.channel)
+    subscribed = workers.subscribed(url, heartbeat.channel)
+    deaf = sum(1 for beat in live.values() if not beat.get("hears", True))
     this = {
         "listener_alive": workers.listener_alive(manager),
-        "heartbeat": manager.host_id in live,
+        "hears_channel": heartbeat.hears(),
+        "heartbeat": heartbeat.host_id in live,
     }
-    ok = bool(live) and subscribed >= len(live) and all(this.values())
-    return {"ok": ok, "workers": len(live), "subscribed": subscribed, "this_worker": this}
+    ok = bool(live) and subscribed >= len(live) and not deaf and all(this.values())
+    return {
+        "ok": ok,
+        "workers": len(live),
+        "subscribed": subscribed,
+        "deaf": deaf,
+        "this_worker": this,
+    }
 
 
 def job_queue() -> dict[str, Any]:

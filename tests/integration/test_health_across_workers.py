@@ -5,7 +5,7 @@ Redis runs at 127.0.0.1:6379; this run has a channel of its own. Worker B reache
 through a relay in this test, which can do to B's subscription what a network cut or a Redis
 failover does: Redis loses the subscriber, while B's side of the connection stays open and
 silent, so B's listener waits on it for ever and notices nothing. That is the failure /health
-is there to show."""
+is there to show. The bare pilot (one worker, no Redis) is served by gunicorn the same way."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from tests.integration.test_chat_durability import (
     _start,
 )
 
-WAIT = 15  # seconds to wait for a state that must come; the assertion is on the state
+WAIT = 20  # seconds to wait for a state that must come; the assertion is on the state
 REDIS = ("127.0.0.1", 6379)
 
 
@@ -125,6 +125,7 @@ def two_workers(tmp_path_factory):
         RATELIMIT_STORAGE_URI="memory://",
         SOCKETIO_CHANNEL=channel,
         PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        HEARTBEAT_SECONDS="2",  # a ping and a heartbeat every 2 s: deaf or gone after 6 s
     )
     migrated = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
@@ -151,6 +152,40 @@ def two_workers(tmp_path_factory):
         redis.Redis(*REDIS).delete(f"mentorhub:{channel}:workers")
 
 
+def test_the_bare_pilot_under_gunicorn_is_healthy_with_redis_not_configured(tmp_path):
+    # given the pilot as `make run` serves it: one gevent worker, SQLite, no REDIS_URL
+    database_url = f"sqlite:///{tmp_path / 'pilot.sqlite'}"
+    env = _server_env(database_url)  # without REDIS_URL or PROMETHEUS_MULTIPROC_DIR
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    migrated = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert migrated.returncode == 0
+    port = _free_port()
+    server = _start(port, env, tmp_path / "pilot.log")
+    try:
+        # when /health is asked from this machine
+        status, body = _health(f"http://127.0.0.1:{port}")
+        # then it is 200, and Redis and the message queue are not configured, which is fine
+        assert status == 200, body
+        assert body["checks"]["database"]["ok"] is True
+        assert body["checks"]["redis"]["status"] == "not configured"
+        assert body["checks"]["socketio_queue"]["status"] == "not configured"
+        assert "job_queue" not in body["checks"]
+        # and /metrics counts the request, from this process's own registry
+        healthz = (
+            "mentorhub_http_request_duration_seconds_count",
+            (("endpoint", "health.health"), ("method", "GET"), ("status", "200")),
+        )
+        assert _metrics(f"http://127.0.0.1:{port}")[healthz] == 1
+    finally:
+        _kill(server)
+
+
 def _health(base: str) -> tuple[int, dict]:
     response = requests.get(f"{base}/health", timeout=5)
     return response.status_code, response.json()
@@ -170,18 +205,27 @@ def _queue(body: dict) -> dict:
     return body.get("checks", {}).get("socketio_queue", {})
 
 
+def _both_subscribed(body: dict) -> bool:
+    return (_queue(body).get("workers"), _queue(body).get("subscribed")) == (2, 2)
+
+
 def test_with_both_workers_subscribed_health_is_ok_and_counts_two(two_workers):
     # given two workers on one channel, each having served a request (the start's /healthz)
     for base in (two_workers["a"], two_workers["b"]):
         # when /health is asked on either, once both are subscribed
-        status, body = _until(lambda b=base: _health(b), lambda x: _queue(x).get("subscribed") == 2)
+        status, body = _until(lambda b=base: _health(b), _both_subscribed)
         # then it is ok, and counts two live workers and two subscriptions
         assert status == 200, body
         assert body["status"] == "ok"
         assert body["checks"]["redis"]["ok"] is True
         queue = body["checks"]["socketio_queue"]
-        assert (queue["ok"], queue["workers"], queue["subscribed"]) == (True, 2, 2)
-        assert queue["this_worker"] == {"listener_alive": True, "heartbeat": True}
+        counts = (queue["workers"], queue["subscribed"], queue["deaf"])
+        assert queue["ok"] is True and counts == (2, 2, 0)
+        assert queue["this_worker"] == {
+            "listener_alive": True,
+            "hears_channel": True,
+            "heartbeat": True,
+        }
 
 
 def _metrics(base: str) -> dict[tuple[str, tuple], float]:
@@ -223,20 +267,27 @@ def test_metrics_from_either_worker_count_what_both_did(two_workers):
 
 def test_a_worker_whose_subscription_is_lost_silently_makes_health_503(two_workers):
     a, b = two_workers["a"], two_workers["b"]
-    assert _until(lambda: _health(a), lambda x: _queue(x).get("subscribed") == 2)[0] == 200
+    assert _until(lambda: _health(a), _both_subscribed)[0] == 200
     # when Redis loses worker B's subscription while B's connection stays open and silent
     assert two_workers["relay"].cut_subscribers() == 1
-    # then /health on worker A says so: two live workers, one subscription
-    status, body = _until(lambda: _health(a), lambda x: _queue(x).get("subscribed") == 1)
+    # then /health on worker A says so: two live workers, one subscription; and once B has
+    # missed its own pings for a while, that one of them is deaf
+    status, body = _until(
+        lambda: _health(a),
+        lambda x: _queue(x).get("subscribed") == 1 and _queue(x).get("deaf") == 1,
+    )
     assert status == 503, body
     assert body["status"] == "unavailable"
     queue = body["checks"]["socketio_queue"]
-    assert (queue["ok"], queue["workers"], queue["subscribed"]) == (False, 2, 1)
-    # and so does B, whose own listener has noticed nothing: only the count shows it
+    counts = (queue["workers"], queue["subscribed"], queue["deaf"])
+    assert queue["ok"] is False and counts == (2, 1, 1)
+    assert queue["this_worker"]["hears_channel"] is True  # A itself hears fine
+    # and B, whose listener runs on unaware, knows it hears nothing any more
     status, body = _health(b)
     assert status == 503
     assert body["checks"]["socketio_queue"]["this_worker"] == {
         "listener_alive": True,
+        "hears_channel": False,
         "heartbeat": True,
     }
     # while /healthz, which the load balancer asks, still answers on both

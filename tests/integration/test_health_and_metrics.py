@@ -5,6 +5,7 @@ on Redis: tests/integration/test_health_across_workers.py."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -144,3 +145,37 @@ def test_a_failing_optional_check_is_reported_and_health_stays_200(client, plugg
         "required": False,
         "ms": response.get_json()["checks"]["queue_depth"]["ms"],
     }
+
+
+@pytest.fixture
+def on_redis(app) -> Iterator[str]:
+    """The app with REDIS_URL set (the real Redis at 127.0.0.1:6379)."""
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    yield app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = ""
+
+
+def test_the_job_queue_check_reports_each_queues_depth_and_failed_jobs(app, on_redis):
+    rq = pytest.importorskip("rq")
+    import redis
+    from rq.registry import FailedJobRegistry
+
+    from mentorhub.health import builtin
+
+    connection = redis.Redis.from_url(on_redis)
+    queue = rq.Queue(f"mentorhub-test-{uuid.uuid4().hex}", connection=connection)
+    try:
+        # given a job that failed (run by a real RQ worker) and one still waiting
+        queue.enqueue("builtins.int", "not a number")
+        rq.SimpleWorker([queue], connection=connection).work(burst=True)
+        queue.enqueue("builtins.int", "7")
+        # when the job-queue check runs
+        with app.app_context():
+            result = builtin.job_queue()
+        # then it counts both, by queue
+        assert result["ok"] is True
+        assert result["queues"][queue.name] == {"queued": 1, "failed": 1}
+    finally:
+        for job_id in FailedJobRegistry(queue=queue).get_job_ids():
+            FailedJobRegistry(queue=queue).remove(job_id, delete_job=True)
+        queue.delete(delete_jobs=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.concerns.views import bp as concerns_bp
     from mentorhub.dashboard.views import bp as dashboard_bp
     from mentorhub.goals.views import bp as goals_bp
+    from mentorhub.health import builtin as health_checks
+    from mentorhub.health.views import bp as health_bp
     from mentorhub.matching.views import bp as matching_bp
     from mentorhub.meetings.views import bp as meetings_bp
     from mentorhub.meetings.views import feed_bp as calendar_feed_bp
@@ -148,6 +151,9 @@ def _register_blueprints(app: Flask) -> None:
     from mentorhub.rooms.views import bp as rooms_bp
 
     app.register_blueprint(dashboard_bp)
+    # /health and /metrics: operators' endpoints, guarded by policy.can_read_metrics & co.
+    app.register_blueprint(health_bp)
+    health_checks.register(app.config)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programme_bp, url_prefix="/programme")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
@@ -217,7 +223,14 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 def _register_hooks(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from mentorhub import after_commit, audit, policy, web
+    from mentorhub import after_commit, audit, metrics, policy, web
+    from mentorhub.chat import events
+
+    @app.before_request
+    def start_clock_and_queue():
+        g.request_started = time.perf_counter()
+        # Subscribed from the first request on, not the first socket: /health counts on it
+        events.listen_to_queue()
 
     @app.after_request
     def commit_and_secure(response):
@@ -232,6 +245,10 @@ def _register_hooks(app: Flask) -> None:
             after_commit.commit()
         else:
             after_commit.rollback()
+        started = g.get("request_started")
+        if started is not None:
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(request.endpoint, request.method, response.status_code, elapsed)
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")

@@ -66,6 +66,13 @@ def load(instance: Path = INSTANCE) -> dict:
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "flask-socketio"),
         # The largest Socket.IO message read (bytes); bigger ones close the connection.
         "SOCKETIO_MAX_BUFFER": int(os.environ.get("SOCKETIO_MAX_BUFFER", str(3_000_000))),
+        # The bearer token that opens /metrics and /health's details from another machine;
+        # empty: only from this machine (docs/operations.md, "Health and metrics").
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        # Seconds each /health check may take (under gevent it is cut off after that).
+        "HEALTH_CHECK_TIMEOUT": float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2")),
+        # Seconds between a web worker's heartbeats on the message queue; 3x that: gone.
+        "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
         "CHAT_RATE_LIMIT": os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds"),
         # Chat images: the largest upload accepted, and where the re-encoded files are kept.
         "CHAT_IMAGE_MAX_BYTES": _chat_image_max,

@@ -35,3 +35,10 @@ def post_worker_init(worker) -> None:
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     worker.log.info("gc frozen at %d objects, thresholds %s", gc.get_freeze_count(), GC_THRESHOLDS)
+
+
+def child_exit(server, worker) -> None:
+    # In the master: a dead worker's live gauges leave /metrics (mentorhub/metrics.py).
+    from mentorhub import metrics
+
+    metrics.worker_exited(worker.pid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,11 +25,12 @@ from flask_socketio import join_room, leave_room
 from sqlalchemy import orm as sa_orm
 from sqlalchemy.exc import IntegrityError
 
-from mentorhub import after_commit, policy, realtime
+from mentorhub import after_commit, metrics, policy, realtime
 from mentorhub.accounts.services import SESSION_KEY
 from mentorhub.chat import services as chat
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db, socketio
+from mentorhub.health import workers
 from mentorhub.rooms.models import Room
 
 log = logging.getLogger("mentorhub.chat")
@@ -75,10 +77,13 @@ def event(name: str, *, loads_user: bool = True) -> Callable:
         def handler(data=None):
             user = _signed_in_user() if loads_user else _authors.get(request.sid)
             if user is None:
-                return _error("unauthorized", _("Sign in again to continue."))
-            if not isinstance(data, dict) or not _readable(data):
-                return _error("bad_request", _("The request could not be read."))
-            return _run(name, fn, user, data)
+                ack = _error("unauthorized", _("Sign in again to continue."))
+            elif not isinstance(data, dict) or not _readable(data):
+                ack = _error("bad_request", _("The request could not be read."))
+            else:
+                ack = _run(name, fn, user, data)
+            metrics.count_event(name, ack)  # a dict lookup and an increment
+            return ack
 
         return handler
 
@@ -256,8 +261,16 @@ def send(author: chat.Author, data):
     ack = {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
     # Broadcast only after the commit: nobody sees a message that is not stored.
     to = channel(room_id)
-    after = (lambda: socketio.emit("message", message, to=to)) if sent.created else None
+    after = _broadcast_stored(message, to) if sent.created else None
     return ack, after
+
+
+def _broadcast_stored(message: dict, to: str) -> Callable[[], None]:
+    def after() -> None:  # run after the commit: the message is stored
+        metrics.chat_messages_stored.inc()
+        socketio.emit("message", message, to=to)
+
+    return after
 
 
 @event("history")
@@ -374,7 +387,21 @@ class LocalManager(_OnEveryWorker, python_socketio.Manager):
 
 
 class QueueManager(_OnEveryWorker, python_socketio.RedisManager):
-    """Several workers sharing a Redis message queue."""
+    """Several workers sharing a Redis message queue. Each keeps a heartbeat on it while it
+    runs, which `/health` compares with the channel's subscriptions (mentorhub/health/)."""
+
+    def __init__(self, url: str, channel: str, heartbeat_seconds: float = 10) -> None:
+        super().__init__(url, channel=channel)
+        self.heartbeat = workers.Heartbeat(url, channel, self.host_id, heartbeat_seconds)
+
+    def initialize(self):
+        super().initialize()  # starts the listener, which subscribes
+        self.heartbeat.start(self.server, self._publish)
+
+    def _listen(self):
+        for message in super()._listen():
+            self.heartbeat.heard()  # this worker hears the channel (its own pings too)
+            yield message
 
     def on_every_worker(self, op: str, to: str, room: str | None = None) -> None:
         message = {
@@ -417,11 +444,32 @@ class SocketSessions(SecureCookieSessionInterface):
         return self.session_class(opened)
 
 
+_starting = threading.Lock()
+
+
+def listen_to_queue() -> None:
+    """Start this worker's message-queue manager (its listener and heartbeat) now, if it has
+    not started: python-socketio starts it at the first socket, so a worker that has served
+    only HTTP so far would be neither subscribed nor counted. The two lines python-socketio
+    runs itself at that first socket (`Server._handle_eio_connect`), under a lock."""
+    server = socketio.server
+    if server is None or server.manager_initialized or not isinstance(server.manager, QueueManager):
+        return
+    with _starting:
+        if not server.manager_initialized:
+            server.manager_initialized = True
+            server.manager.initialize()
+
+
 def client_manager(config: dict):
     """The Socket.IO client manager `create_app` gives the server."""
     url = config.get("REDIS_URL")
     if url:
-        return QueueManager(url, channel=config.get("SOCKETIO_CHANNEL") or "flask-socketio")
+        return QueueManager(
+            url,
+            channel=config.get("SOCKETIO_CHANNEL") or "flask-socketio",
+            heartbeat_seconds=config.get("HEARTBEAT_SECONDS", 10),
+        )
     return LocalManager()
 
 

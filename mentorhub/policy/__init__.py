@@ -60,6 +60,7 @@ from mentorhub.policy.nominations import (
     can_view_nomination,
     nominations_visible_to,
 )
+from mentorhub.policy.operations import can_read_metrics, can_see_health_details
 from mentorhub.policy.privacy import can_erase_pupil, can_export_pupil_data
 from mentorhub.policy.problems import (
     attempts_visible_to,
@@ -152,6 +153,8 @@ __all__ = [
     "can_raise_concern",
     "can_read_audit_log",
     "can_read_feedback",
+    "can_read_metrics",
+    "can_see_health_details",
     "can_view_reports",
     "can_erase_pupil",
     "can_export_pupil_data",

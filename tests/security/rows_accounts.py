@@ -10,6 +10,12 @@ _GONE = {column: 410 for column in EVERYONE}
 ROWS = [
     row("GET /", ok=SIGNED_IN),
     row("GET /healthz", ok=EVERYONE),
+    # Operators' endpoints: whoever asks gets /health's status; its checks and /metrics open to
+    # the operations token or a request from this machine, which the matrix's are (127.0.0.1).
+    # From elsewhere or through a proxy: tests/integration/test_health_and_metrics.py and the
+    # rules' own tests (tests/unit/test_policy_operations.py). No sign-in changes either.
+    row("GET /health", ok=EVERYONE),
+    row("GET /metrics", ok=EVERYONE),
     row("GET /static/<static_file>", ok=EVERYONE),
     # the sign-in page; whoever is signed in already is sent on to the start page
     row("GET /login", ok=EVERYONE, exact={ANONYMOUS: 200, **dict.fromkeys(SIGNED_IN, 302)}),

@@ -307,6 +307,8 @@ def worker_command(port: int) -> list[str]:
 
 
 def run(workers: int, port: int, stops: list[Callable[[], None]]) -> None:
+    if answers(port):  # before anything starts: a health check there would reach the other
+        raise Failed(f"127.0.0.1:{port} is taken by something else; choose PORT=...")
     logs = INSTANCE / "scaled"
     use_own_pg = os.environ.get("OWN_POSTGRES") == "1"
     database_url = (None if use_own_pg else machine_postgres()) or own_postgres(stops)

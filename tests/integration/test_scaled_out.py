@@ -12,6 +12,7 @@ Started once for this file; every test has a room of its own, so its seq starts 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import subprocess
 import sys
@@ -49,6 +50,15 @@ SENDERS = 20
 
 
 # --- the stack ----------------------------------------------------------------------------------
+
+
+def _postgres_server() -> str:
+    """TEST_DATABASE_URL when it names PostgreSQL (make test-postgres), else the machine's on
+    127.0.0.1:5432 (with .ci/run's password, which trust authentication ignores)."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        return url
+    return "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
 
 
 def _more_pupils(database_url: str, count: int) -> list[str]:

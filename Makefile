@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := mentorhub.wsgi
 
-.PHONY: run test setup venv vendor translations db demo lint format chromium \
+.PHONY: run run-scaled test setup venv vendor translations db demo lint format chromium nginx \
         test-unit test-integration test-browser test-postgres messages clean
 
 ## run: set up (venv, npm, translations, database, demo data) and serve on http://127.0.0.1:5000
@@ -22,8 +22,14 @@ run: setup db demo
 	SOCKETIO_ASYNC_MODE=gevent $(BIN)/gunicorn --config mentorhub/gunicorn_conf.py \
 		--bind $(HOST):$(PORT) --access-logfile - mentorhub.wsgi:app
 
+## run-scaled: PostgreSQL, Redis, WORKERS (2) gunicorn workers and nginx in front on
+## http://127.0.0.1:8080 (PORT=...), all on loopback; Ctrl+C stops all of it (mentorhub/scaled.py)
+SCALED_PORT := $(if $(filter environment command line,$(origin PORT)),$(PORT),8080)
+run-scaled: setup nginx
+	PORT=$(SCALED_PORT) WORKERS=$${WORKERS:-2} $(BIN)/python -m mentorhub.scaled
+
 ## test: set up what the tests need, then lint and every tier (unit, integration, security, browser)
-test: setup chromium lint
+test: setup chromium nginx lint
 	$(BIN)/pytest -q -p no:cacheprovider
 
 setup: venv vendor translations
@@ -79,9 +85,16 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# nginx in front of the scaled-out workers (make run-scaled, tests/integration/test_scaled_out.py).
+# On a machine with systemd, Debian's package also starts its own nginx service on port 80.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the scaled-out start"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
 test-unit: setup
 	$(BIN)/pytest -q tests/unit
-test-integration: setup
+test-integration: setup nginx
 	$(BIN)/pytest -q tests/integration tests/security
 test-browser: setup chromium
 	$(BIN)/pytest -q tests/browser

@@ -46,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
 
     _init_extensions(app)
+    _trust_proxies(app)
     _register_blueprints(app)
     _register_notification_kinds()
     _register_jobs()
@@ -95,6 +96,19 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         cors_allowed_origins=app.config["SOCKETIO_ORIGINS"],
     )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, read the client's address from the last that many
+    X-Forwarded-For entries and the scheme from X-Forwarded-Proto. Outermost, around
+    Flask-SocketIO's middleware, so sockets see the same address and scheme as pages. Only the
+    entries the proxies appended are read: what a client wrote in front of them is ignored,
+    unless the app is reachable without the proxy (docs/operations.md, "Scaled out")."""
+    count = app.config["PROXY_COUNT"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _load_user(user_id: str):

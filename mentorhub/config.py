@@ -29,6 +29,12 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def max_content_length() -> int:
+    """The largest request body: a chat image plus its form fields (a caption, the CSRF token).
+    The scaled-out start gives nginx the same figure (`client_max_body_size`)."""
+    return int(os.environ.get("CHAT_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))) + 64 * 1024
+
+
 def load(instance: Path = INSTANCE) -> dict:
     """Read the configuration. Every key is documented in README.md."""
     tls = _bool("MENTORHUB_TLS")
@@ -77,8 +83,11 @@ def load(instance: Path = INSTANCE) -> dict:
         # Chat images: the largest upload accepted, and where the re-encoded files are kept.
         "CHAT_IMAGE_MAX_BYTES": _chat_image_max,
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
-        # Any request body: an image plus its form fields (a caption, the CSRF token).
-        "MAX_CONTENT_LENGTH": _chat_image_max + 64 * 1024,
+        "MAX_CONTENT_LENGTH": max_content_length(),
+        # How many reverse proxies in front of the app append to X-Forwarded-For / set
+        # X-Forwarded-Proto (nginx in `make run-scaled`: 1). 0, the pilot's default, trusts
+        # neither header: the address is the connection's. See docs/operations.md on spoofing.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

@@ -172,6 +172,7 @@ def post(author: Author, room_id: int, client_id, body) -> Sent:
         body,
         html,
         author=author,
+        alone=not people,  # mentions write notifications in the same transaction
     )
     if stored is None:
         raise _refusal(author, room_id)
@@ -267,6 +268,13 @@ def upload_image(
     return {"ok": True, "id": message["id"], "seq": message["seq"], "duplicate": not sent.created}
 
 
+def _duplicate(room_id: int, author_id: int, client_id: str, room_name: str) -> _Stored:
+    previous = _existing(room_id, author_id, client_id)
+    if previous is None:  # not reached: the conflict was on that very row
+        raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
+    return _Stored(payload(previous), created=False, room_name=room_name)
+
+
 @dataclass(frozen=True)
 class _Stored(Sent):
     room_name: str = ""
@@ -281,6 +289,7 @@ def _store(
     *,
     author: Author | None = None,
     image: ChatImage | None = None,
+    alone: bool = False,
 ) -> _Stored | None:
     """Number and store one message, or None when `author` (a socket's person) may not post
     in the room now. Without `author` the caller has asked the policy itself.
@@ -297,7 +306,13 @@ def _store(
     statements are built and compiled once per database (`chat/statements.py`): on this
     path building and executing them through SQLAlchemy cost more than running them.
     """
-    connection = db.session.connection()
+    # PostgreSQL's one-statement store needs no transaction around it: without one, no BEGIN
+    # and COMMIT round trips (only when nothing else is written in this event). Never on
+    # SQLite, where the three statements must commit together.
+    on_its_own = alone and db.session.get_bind().dialect.name == "postgresql"
+    connection = db.session.connection(
+        execution_options={"isolation_level": "AUTOCOMMIT"} if on_its_own else None
+    )
     prepared = statements.for_connection(connection)
     created_at = utcnow()
     params = {
@@ -312,13 +327,16 @@ def _store(
     if author is not None:
         params.update(p_version=author.session_version, p_login=author.login_key)
     if prepared.store is not None:
-        # PostgreSQL: the three steps in one statement, so one round trip instead of three
+        # PostgreSQL: the three steps in one statement, so one round trip instead of three;
+        # a duplicate takes no number there, so there is none to give back
         stored = (prepared.store if author is None else prepared.store_if_allowed).first(
             connection, params
         )
         if stored is None:
             return None
         seq, mentor_id, room_name, author_name, message_id = stored
+        if message_id is None:
+            return _duplicate(room_id, author_id, client_id, room_name)
     else:
         number = prepared.number if author is None else prepared.number_if_allowed
         numbered = number.first(connection, params)
@@ -329,12 +347,9 @@ def _store(
         message_id = inserted[0] if inserted else None
         if message_id is not None:
             _move_read_position(room_id, author_id, mentor_id, seq, connection)
-    if message_id is None:
-        prepared.give_back.rowcount(connection, {"p_room": room_id})
-        previous = _existing(room_id, author_id, client_id)
-        if previous is None:  # not reached: the conflict was on that very row
-            raise ChatError("bad_request", _l("The message could not be read. Reload the page."))
-        return _Stored(payload(previous), created=False, room_name=room_name)
+        if message_id is None:
+            prepared.give_back.rowcount(connection, {"p_room": room_id})
+            return _duplicate(room_id, author_id, client_id, room_name)
     message = {
         "id": message_id,
         "seq": seq,

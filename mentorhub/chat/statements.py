@@ -148,27 +148,48 @@ def _compiled(name: str, dialect: sa.Dialect) -> Statements:
     }
     prepared = {key: Prepared(st, dialect) for key, st in statements.items()}
     if name == "postgresql":
-        prepared["store"] = Prepared(_store_in_one(number), dialect)
+        prepared["store"] = Prepared(_store_in_one(None), dialect)
         prepared["store_if_allowed"] = Prepared(
-            _store_in_one(statements["number_if_allowed"]), dialect
+            _store_in_one(policy.may_post_now(user, version, login)), dialect
         )
     else:
         prepared["store"] = prepared["store_if_allowed"] = None
     return Statements(**prepared)
 
 
-def _store_in_one(number: sa.Update) -> sa.Select:
-    """PostgreSQL's data-modifying CTEs: take the seq (`number`, which may decide access), insert
-    the message unless its client_id is stored already, and move the author's read position
-    (membership row or mentor's upsert) only when a row was inserted. PostgreSQL runs every
-    CTE once, to completion, all on one snapshot; the numbering's row lock is taken first.
+def _store_in_one(allowed: sa.ColumnElement[bool] | None) -> sa.Select:
+    """PostgreSQL's data-modifying CTEs, the whole store in one statement that needs no
+    transaction around it (so no BEGIN and COMMIT round trips either):
+
+    1. `locked`: the room's row `FOR UPDATE` where `allowed` (the access rule) holds, with
+       its next seq. A second sender waits here for the first one's commit and then reads the
+       row as that commit left it (PostgreSQL re-reads a locked row), so numbers never repeat.
+    2. `stored`: the message, unless its client_id is stored already (`ON CONFLICT DO
+       NOTHING`).
+    3. `numbered`: `last_seq` moves to the new seq only if `stored` inserted a row, so a
+       retried duplicate uses up no number and nothing has to be given back.
+    4. The author's read position (membership row, or the mentor's upsert), likewise only for
+       a stored row.
+
     One row back: (seq, mentor_id, room name, author name, message id or NULL for a
-    duplicate), or none when `number` matched no room it may post in."""
-    messages = Message.__table__
+    duplicate), or none when no room matched `allowed`."""
+    rooms, messages = Room.__table__, Message.__table__
     members, positions = RoomMember.__table__, ReadPosition.__table__
-    user = sa.bindparam("p_user")
-    numbered = number.cte("numbered")
-    n = numbered.c
+    room, user = sa.bindparam("p_room"), sa.bindparam("p_user")
+    author_name = sa.select(User.__table__.c.name).where(User.__table__.c.id == user)
+    locked = (
+        sa.select(
+            rooms.c.id,
+            (rooms.c.last_seq + 1).label("seq"),
+            rooms.c.mentor_id,
+            rooms.c.name,
+            author_name.scalar_subquery().label("author_name"),
+        )
+        .where(rooms.c.id == room, allowed if allowed is not None else sa.true())
+        .with_for_update(of=rooms)
+        .cte("locked")
+    )
+    k = locked.c
     stored = (
         postgresql.insert(messages)
         .from_select(
@@ -184,8 +205,8 @@ def _store_in_one(number: sa.Update) -> sa.Select:
                 "image_id",
             ],
             sa.select(
-                n.id,
-                n.last_seq,
+                k.id,
+                k.seq,
                 user,
                 sa.bindparam("p_client", type_=sa.String),
                 sa.bindparam("p_body", type_=sa.Text),
@@ -200,6 +221,9 @@ def _store_in_one(number: sa.Update) -> sa.Select:
         .cte("stored")
     )
     s = stored.c
+    numbered = (
+        sa.update(rooms).where(rooms.c.id == s.room_id).values(last_seq=s.seq).cte("numbered")
+    )
     as_member = (
         sa.update(members)
         .where(
@@ -212,7 +236,7 @@ def _store_in_one(number: sa.Update) -> sa.Select:
     )
     position = postgresql.insert(positions).from_select(
         ["room_id", "user_id", "last_read_seq"],
-        sa.select(s.room_id, user, s.seq).where(sa.exists().where(n.mentor_id == user)),
+        sa.select(s.room_id, user, s.seq).where(sa.exists().where(k.mentor_id == user)),
     )
     as_mentor = position.on_conflict_do_update(
         index_elements=["room_id", "user_id"],
@@ -220,7 +244,7 @@ def _store_in_one(number: sa.Update) -> sa.Select:
         where=positions.c.last_read_seq < position.excluded.last_read_seq,
     ).cte("read_as_mentor")
     return (
-        sa.select(n.last_seq, n.mentor_id, n.name, n.author_name, s.id)
-        .select_from(numbered.outerjoin(stored, sa.true()))
-        .add_cte(as_member, as_mentor)
+        sa.select(k.seq, k.mentor_id, k.name, k.author_name, s.id)
+        .select_from(locked.outerjoin(stored, sa.true()))
+        .add_cte(numbered, as_member, as_mentor)
     )

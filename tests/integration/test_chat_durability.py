@@ -102,6 +102,19 @@ def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     raise AssertionError(f"server did not answer in 20 s:\n{log.read_text()[-3000:]}")
 
 
+def _migrate(env: dict[str, str]) -> None:
+    """The real migrations, as `make run` runs them, on the database `env` names."""
+    migrated = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+
+
 def _kill(process: subprocess.Popen | None) -> None:
     """SIGKILL to the whole group (gunicorn master and worker), then reap the master."""
     if process is None:
@@ -244,15 +257,7 @@ def test_acked_messages_survive_a_sigkill_and_retries_are_stored_once(tmp_path):
     env = _server_env(database_url)
     log = tmp_path / "server.log"
     started = time.monotonic()
-    migrated = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    _migrate(env)
     seeded = _seed(database_url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

@@ -27,7 +27,7 @@ def test_a_send_runs_the_same_few_queries_however_busy_the_room(
     # no user loaded, no room loaded, no lookup before the insert (docs/realtime.md); on
     # PostgreSQL the three are one statement
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        assert len(later) == 1 and later[0].startswith("WITH numbered AS"), later
+        assert len(later) == 1 and later[0].startswith("WITH locked AS"), later
     else:
         assert [s.split()[0] for s in later] == ["UPDATE", "INSERT", "UPDATE"], later
 

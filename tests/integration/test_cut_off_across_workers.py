@@ -8,8 +8,6 @@ hear each other."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import threading
 import uuid
 
@@ -20,9 +18,9 @@ import sqlalchemy as sa
 
 from tests.integration.test_chat_durability import (
     PASSWORD,
-    ROOT,
     _free_port,
     _kill,
+    _migrate,
     _seed,
     _server_env,
     _start,
@@ -60,15 +58,7 @@ def two_workers(tmp_path_factory):
         RATELIMIT_STORAGE_URI="memory://",
         SOCKETIO_CHANNEL=f"mentorhub-test-{uuid.uuid4().hex}",
     )
-    migrated = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    _migrate(env)
     seeded = _seed(database_url)
     servers, bases = [], []
     try:

@@ -29,6 +29,7 @@ from tests.integration.test_chat_durability import (
     _free_port,
     _kill,
     _login,
+    _migrate,
     _seed,
     _server_env,
     _start,
@@ -127,15 +128,7 @@ def two_workers(tmp_path_factory):
         PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
         HEARTBEAT_SECONDS="2",  # a ping and a heartbeat every 2 s: deaf or gone after 6 s
     )
-    migrated = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    _migrate(env)
     seeded = _seed(database_url)
     relay = RedisRelay()
     servers, bases = [], []

@@ -15,7 +15,6 @@ import contextlib
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -35,9 +34,9 @@ from mentorhub.rooms.models import Room, RoomMember
 from tests.conftest import _throwaway_postgres
 from tests.integration.test_chat_durability import (
     PASSWORD,
-    ROOT,
     _free_port,
     _kill,
+    _migrate,
     _seed,
     _server_env,
     _start,
@@ -169,15 +168,7 @@ def stack(tmp_path_factory):
     servers: dict[str, subprocess.Popen] = {}
     nginx = None
     try:
-        migrated = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "mentorhub.wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert migrated.returncode == 0, migrated.stderr[-3000:]
+        _migrate(env)
         seeded = _seed(database_url)
         pupils = ["alva@example.se", "noah@example.se", *_more_pupils(database_url, SENDERS - 2)]
         ports = {"a": _free_port(), "b": _free_port()}

@@ -212,6 +212,7 @@ def _register_jobs() -> None:
     worker knows every job once the app is built."""
     from mentorhub import mail  # noqa: F401  (mail.send)
     from mentorhub.goals import services as goals  # noqa: F401  (goals.checkin_prompts)
+    from mentorhub.matching import runs  # noqa: F401  (matching.run)
     from mentorhub.notifications import services as notifications  # noqa: F401
     from mentorhub.privacy import retention  # noqa: F401  (privacy.retention)
 

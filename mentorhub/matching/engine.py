@@ -95,7 +95,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -1104,12 +1104,16 @@ def solve(
     locked: Iterable[Match] = (),
     forbidden: Iterable[tuple[Hashable, Hashable]] = (),
     max_rounds: int = 3,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Assignment:
     """Match pupils to mentors: most pupils first, then the highest total score (the module
     docstring says what is exact). ``locked`` matches (e.g. confirmed ones) are kept as they are;
     ``forbidden`` holds (pupil_id, mentor_id) pairs never to use; ``max_rounds`` bounds round 1
     plus the typed-flow rounds (each round is cheap at municipality size and about 7 s at nation
-    size; after the second the gains measured were under 0.1 % of the score)."""
+    size; after the second the gains measured were under 0.1 % of the score). ``on_stage`` is
+    told "stage1" and "stage2" as each begins, for a run's progress bar."""
+    report = on_stage or (lambda _stage: None)
+    report("stage1")
     ix = _Index(pupils, mentors)
     locks = _Locks(ix, _caller_locks(ix, locked))
     banned = [ix.p_of[p] * ix.M + ix.m_of[m] for p, m in forbidden if p in ix.p_of and m in ix.m_of]
@@ -1124,6 +1128,7 @@ def solve(
         i: (j, -1, -1)
         for i, j in zip(pairs.p[chosen].tolist(), pairs.m[chosen].tolist(), strict=True)
     }
+    report("stage2")
     packings = _pack_all(ix, locks, stage1, weights, cache, valid=False)
     best = _placement(packings)
     best_value = _value(ix, locks, best, weights)

@@ -101,10 +101,34 @@ class Match(db.Model):
     subject_area = relationship("SubjectArea", lazy="joined")
 
 
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+ACTIVE_RUN = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
+
+# The stages a run reports, in order: its progress is the stage's place in this list.
+RUN_STAGES = ("loading", "stage1", "stage2", "saving")
+
+
 class MatchingRun(db.Model):
-    """One run of the engine: who ran it, and the pupils it could not place, with why."""
+    """One run of the engine: who ran it, how far it has got (it runs as the job `matching.run`),
+    and the pupils it could not place, with why. At most one run per term is queued or running:
+    a unique partial index holds that rule, so two starts racing cannot both get in."""
 
     __tablename__ = "matching_runs"
+    __table_args__ = (
+        sa.Index(
+            "uq_matching_runs_active_term",
+            "term_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(sa.ForeignKey("terms.id"), index=True)
@@ -113,3 +137,17 @@ class MatchingRun(db.Model):
     assigned: Mapped[int] = mapped_column(default=0)
     total_score: Mapped[int] = mapped_column(default=0)
     unassigned: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default=RunStatus.DONE.value, server_default=RunStatus.DONE.value
+    )
+    stage: Mapped[str | None] = mapped_column(sa.String(20))  # one of RUN_STAGES
+    steps_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Why it failed, as a kind (the exception's class name): never a message, which could carry
+    # a pupil's data; the page words it.
+    error: Mapped[str | None] = mapped_column(sa.String(80))
+    updated_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_RUN

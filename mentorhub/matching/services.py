@@ -8,6 +8,7 @@ already working with a mentor and only places the rest.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching import engine
-from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer
+from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer, RunStatus
 from mentorhub.matching.offers import offers
 from mentorhub.nominations.models import Nomination, Status
 from mentorhub.notifications import services as notifications
@@ -92,13 +93,56 @@ def _fixed(match: Match) -> bool:
     return match.locked or match.status == MatchStatus.CONFIRMED.value
 
 
-def run(actor: User, term: Term) -> MatchingRun:
-    """Run the engine for the term: keep confirmed and locked matches, replace proposals."""
-    pupil_ids = _approved_pupil_ids(term)
-    pupils = _engine_pupils(pupil_ids)
+@dataclass(frozen=True)
+class Loaded:
+    """What the engine is given for a term, as plain values (they outlive the transaction that
+    read them: a background run reads, commits its progress, then solves)."""
+
+    pupils: dict[int, engine.Pupil]
+    mentors: list[engine.Mentor]
+    locked: list[engine.Match]
+
+
+def load(term: Term) -> Loaded:
+    """The term's approved pupils, the mentors' offers and the matches kept as they are."""
+    pupils = _engine_pupils(_approved_pupil_ids(term))
     mentors = [_engine_mentor(o) for o in offers(term)]
+    offered = {mentor.id for mentor in mentors}
+    locked = [
+        engine.Match(
+            m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.score, (), True
+        )
+        for m in _term_matches(term)
+        if _fixed(m) and m.pupil_id in pupils and m.mentor_id in offered
+    ]
+    return Loaded(pupils, mentors, locked)
+
+
+def solve(loaded: Loaded, on_stage: Callable[[str], None] | None = None) -> engine.Assignment:
+    """Run the engine on what `load` read (no database): the long part of a run."""
+    if loaded.mentors and loaded.pupils:
+        return engine.solve(
+            list(loaded.pupils.values()),
+            loaded.mentors,
+            engine.Weights(),
+            locked=loaded.locked,
+            on_stage=on_stage,
+        )
+    # nothing to solve: every pupil waits for a mentor offer
+    return engine.Assignment(
+        outcomes=tuple(engine.Unassigned(pid, "no_mentor_for_subject") for pid in loaded.pupils),
+        feasible_pairs=0,
+    )
+
+
+def store(
+    actor: User, term: Term, loaded: Loaded, result: engine.Assignment, record: MatchingRun
+) -> MatchingRun:
+    """Replace the term's proposals with the engine's, in the caller's transaction: confirmed
+    and locked matches stay (re-read here, so one confirmed while the engine ran is kept), the
+    rooms of a pupil no longer approved end, and `record` gets the run's figures."""
     existing = _term_matches(term)
-    kept = [m for m in existing if _fixed(m) and m.pupil_id in pupils]
+    kept = [m for m in existing if _fixed(m) and m.pupil_id in loaded.pupils]
     ended = [(m.pupil_id, m.mentor_id) for m in existing if m not in kept and _fixed(m)]
     for match in existing:
         if match not in kept:
@@ -106,21 +150,6 @@ def run(actor: User, term: Term) -> MatchingRun:
     db.session.flush()
     for pupil_id, mentor_id in ended:  # a pupil no longer approved: their rooms end too
         rooms.end_memberships(actor, pupil_id, mentor_id)
-    offered = {mentor.id for mentor in mentors}
-    locked = [
-        engine.Match(
-            m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.score, (), True
-        )
-        for m in kept
-        if m.mentor_id in offered
-    ]
-    if mentors and pupils:
-        result = engine.solve(list(pupils.values()), mentors, engine.Weights(), locked=locked)
-    else:  # nothing to solve: every pupil waits for a mentor offer
-        result = engine.Assignment(
-            outcomes=tuple(engine.Unassigned(pid, "no_mentor_for_subject") for pid in pupils),
-            feasible_pairs=0,
-        )
     kept_ids = {m.pupil_id for m in kept}
     for m in result.matches:
         if m.pupil_id in kept_ids:
@@ -137,16 +166,22 @@ def run(actor: User, term: Term) -> MatchingRun:
                 reasons=[dict(r) for r in m.reasons],
             )
         )
-    record = MatchingRun(
-        term_id=term.id,
-        run_by_id=actor.id,
-        assigned=len(result.matches),
-        total_score=sum(m.score for m in result.matches),
-        unassigned=[{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned],
-    )
+    record.assigned = len(result.matches)
+    record.total_score = sum(m.score for m in result.matches)
+    record.unassigned = [{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned]
     db.session.add(record)
+    db.session.flush()
     audit.record(actor, "matching.run", record, assigned=record.assigned)
     return record
+
+
+def run(actor: User, term: Term) -> MatchingRun:
+    """Run the engine for the term now, in the caller's transaction: keep confirmed and locked
+    matches, replace proposals. The coordinator's button runs it as a job instead
+    (`mentorhub/matching/runs.py`); the demo and the tests call this."""
+    loaded = load(term)
+    record = MatchingRun(term_id=term.id, run_by_id=actor.id, status=RunStatus.DONE.value)
+    return store(actor, term, loaded, solve(loaded), record)
 
 
 def confirm(actor: User, term: Term) -> int:
@@ -281,8 +316,9 @@ class Overview:
     offer_count: int
     confirmed_count: int
     proposed_count: int
-    last_run: MatchingRun | None
+    last_run: MatchingRun | None  # the last run that finished
     last_run_by: str
+    latest_run: MatchingRun | None  # the last one started: it may be queued, running or failed
     by_mentor: list[MentorRow]
     unassigned: list[dict[str, Any]]
 
@@ -298,12 +334,20 @@ def overview(term: Term) -> Overview:
     by_mentor: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
         by_mentor[m.mentor_id].append(m)
-    last_run = db.session.scalars(
+    latest = db.session.scalars(
         sa.select(MatchingRun)
         .where(MatchingRun.term_id == term.id)
         .order_by(MatchingRun.id.desc())
         .limit(1)
     ).first()
+    last_run = latest
+    if latest is not None and latest.status != RunStatus.DONE.value:
+        last_run = db.session.scalars(
+            sa.select(MatchingRun)
+            .where(MatchingRun.term_id == term.id, MatchingRun.status == RunStatus.DONE.value)
+            .order_by(MatchingRun.id.desc())
+            .limit(1)
+        ).first()
     pupil_ids = _approved_pupil_ids(term)
     matched = {m.pupil_id for m in matches}
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
@@ -317,6 +361,7 @@ def overview(term: Term) -> Overview:
         proposed_count=sum(m.status == MatchStatus.PROPOSED.value for m in matches),
         last_run=last_run,
         last_run_by=run_by.name if run_by else "",
+        latest_run=latest,
         by_mentor=[
             MentorRow(o.mentor, o.capacity, by_mentor.get(o.mentor_id, [])) for o in term_offers
         ],

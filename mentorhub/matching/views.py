@@ -2,17 +2,17 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from mentorhub import confirm as confirm_step  # `confirm` is the view below
 from mentorhub import policy, web
-from mentorhub.errors import run_and_flash
+from mentorhub.errors import DomainError, run_and_flash
 from mentorhub.extensions import db
-from mentorhub.matching import offers, reasons, services
+from mentorhub.matching import offers, reasons, runs, services
 from mentorhub.matching.forms import MoveForm, OfferForm
-from mentorhub.matching.models import Match
+from mentorhub.matching.models import Match, MatchingRun, RunStatus
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.programme.timeslots import slot_choices
@@ -80,10 +80,20 @@ def _offer_data(form: OfferForm) -> dict:
 def overview():
     policy.authorize(policy.can_run_matching(current_user))
     term = _term()
+    view = services.overview(term)
+    run = view.latest_run
+    # The run's outcome is said once, to the coordinator who started it (the address the start
+    # sent them to); a failure stays on the page until the next run.
+    asked = request.args.get("run", type=int)
+    show_run = run is not None and (
+        run.active or run.status == RunStatus.FAILED.value or asked == run.id
+    )
     return render_template(
         "matching/overview.html",
         term=term,
-        view=services.overview(term),
+        view=view,
+        run=run if show_run else None,
+        run_state=runs.state(run) if show_run else None,
         confirm=ConfirmForm(),
         reason_text=reasons.render,
         unassigned_text=reasons.unassigned,
@@ -102,12 +112,29 @@ def _act(action, message: str, ask: confirm_step.Confirmation | None = None):
 
 @bp.post("/run")
 def run():
+    """Start a run as a background job and answer at once: the page shows its progress (and,
+    with `run` in the address, its outcome), so nothing is flashed when it starts."""
     policy.authorize(policy.can_run_matching(current_user))
     term = _term()
-    return _act(
-        lambda: services.run(current_user, term),
-        _("Matching has been run. Check the proposal and confirm it."),
-    )
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        started = runs.start(current_user, term)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("matching.overview"))
+    return redirect(url_for("matching.overview", run=started.id))
+
+
+@bp.get("/runs/<int:run_id>/status")
+def run_status(run_id: int):
+    """The run's state as JSON, polled by static/js/matching.js while it is queued or running."""
+    record = db.get_or_404(MatchingRun, run_id)
+    policy.authorize(policy.can_follow_matching_run(current_user, record))
+    response = jsonify(runs.state(record))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/confirm")

@@ -44,7 +44,11 @@ from mentorhub.policy.goals import (
     goals_visible_to,
 )
 from mentorhub.policy.images import can_view_image, images_visible_to
-from mentorhub.policy.matching import can_run_matching, can_state_offer
+from mentorhub.policy.matching import (
+    can_follow_matching_run,
+    can_run_matching,
+    can_state_offer,
+)
 from mentorhub.policy.meetings import (
     can_have_calendar_feed,
     can_schedule_meetings,
@@ -133,6 +137,7 @@ __all__ = [
     "can_edit_nomination",
     "can_edit_problem",
     "can_end_sessions_of",
+    "can_follow_matching_run",
     "can_give_feedback",
     "can_handle_reports",
     "can_have_calendar_feed",

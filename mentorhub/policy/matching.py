@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mentorhub.accounts.models import User
 from mentorhub.policy.relations import is_coordinator, is_mentor
 
+if TYPE_CHECKING:
+    from mentorhub.matching.models import MatchingRun
+
 
 def can_run_matching(user: User) -> bool:
+    return is_coordinator(user)
+
+
+def can_follow_matching_run(user: User, run: MatchingRun) -> bool:
+    """A run's progress (its status poll) is the coordinator's, as running it is: the state
+    carries no pupil's data, but who ran matching when is programme administration."""
     return is_coordinator(user)
 
 

@@ -58,6 +58,8 @@ ROWS = [
     row("GET /matching/offer", ok=MENTORS),
     row("POST /matching/offer", ok=MENTORS),
     row("POST /matching/run", ok=_C),
+    # a run's progress, polled by the matching page while it runs
+    row("GET /matching/runs/<matching_run>/status", ok=_C),
     row("POST /matching/confirm", ok=_C),
     row("POST /matching/<match>/lock", ok=_C),
     row("POST /matching/<match>/remove", ok=_C),

@@ -83,7 +83,13 @@ def build(app: Flask) -> World:
     from mentorhub.chat.models import Message, MessageReport
     from mentorhub.concerns.models import Concern
     from mentorhub.goals.models import Goal
-    from mentorhub.matching.models import Match, MatchStatus, MentorOffer, MentorOfferSubject
+    from mentorhub.matching.models import (
+        Match,
+        MatchingRun,
+        MatchStatus,
+        MentorOffer,
+        MentorOfferSubject,
+    )
     from mentorhub.meetings.models import Meeting, MeetingSeries
     from mentorhub.meetings.services import feed_token_for
     from mentorhub.nominations import services as nominations
@@ -176,6 +182,9 @@ def build(app: Flask) -> World:
         db.session.add(offer)
         db.session.flush()
         db.session.add(MentorOfferSubject(offer_id=offer.id, subject_area_id=area.id))
+        # a matching run the coordinator started, finished (its status is polled)
+        matching_run = MatchingRun(term_id=term.id, run_by_id=people[c.COORDINATOR].id)
+        db.session.add(matching_run)
 
         # rooms: Anna's (Alva and her room mate; the other pupil removed), an older one Alva
         # has left (archived since), and the other mentor's (the other pupil)
@@ -342,6 +351,7 @@ def build(app: Flask) -> World:
             "area": area.id,
             "term": term.id,
             "match": matches[0].id,
+            "matching_run": matching_run.id,
             "room": room.id,
             "old_room": old_room.id,
             "other_room": other_room.id,

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mentorhub.accounts.models import User
+from mentorhub.matching.models import MatchingRun
 from mentorhub.policy.relations import is_coordinator, is_mentor
-
-if TYPE_CHECKING:
-    from mentorhub.matching.models import MatchingRun
 
 
 def can_run_matching(user: User) -> bool:

@@ -276,6 +276,11 @@ class Member:
         with self.lock:
             self.live.append((message["seq"], message["client_id"]))
             self.shown.setdefault(message["seq"], message["client_id"])
+            gap = message["seq"] > self.last_seq + 1
+        if gap:
+            # as chat.js does: a message committed on a worker that died before its broadcast
+            # left shows as a gap, and a join since the last seq brings it from the database
+            self._join()
 
     def send(self, client_id: str, body: str) -> int:
         """Send until acknowledged, the same client_id every time (as chat.js retries); the seq."""
@@ -292,8 +297,14 @@ class Member:
         raise AssertionError(f"{client_id} was never acknowledged")
 
     def wait_for_seq(self, seq: int) -> None:
+        """Wait until everything up to `seq` is shown, joining again now and then (chat.js's
+        periodic check), since the last message's broadcast may be the one that was lost."""
         deadline = time.monotonic() + WAIT
+        next_check = time.monotonic() + 1
         while self.last_seq < seq and time.monotonic() < deadline:
+            if time.monotonic() > next_check and self.joined.is_set():
+                self._join()
+                next_check = time.monotonic() + 1
             time.sleep(0.05)
 
     def close(self) -> None:

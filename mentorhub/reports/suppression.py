@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 Position = tuple[int, int]
 LOOKAHEAD = 6
@@ -79,7 +80,17 @@ def suppress(
     meaningful row sum) the last column is not shown and takes no part in the sums."""
     if threshold < 1:
         raise ValueError("the threshold must be at least 1")
-    grid = _with_margins(counts)
+    return _suppressed(tuple(tuple(row) for row in counts), threshold, row_totals)
+
+
+# The secondary suppression is a search (a row reduction per candidate), and most of a report's
+# tables come out the same when it is counted again after a change elsewhere: the answer for
+# the same counts is kept (tables are a few dozen cells; a thousand of them are a few hundred kB).
+@lru_cache(maxsize=1024)
+def _suppressed(
+    counts: tuple[tuple[int, ...], ...], threshold: int, row_totals: bool
+) -> SuppressedTable:
+    grid = _with_margins([list(row) for row in counts])
     rows, columns = len(grid) - 1, len(grid[0]) - 1
     equations = _shown_sums(rows, columns, row_totals)
     if not row_totals:

@@ -215,3 +215,52 @@ def test_a_report_grown_old_is_answered_at_once_and_recounted_behind_the_scenes(
         time.sleep(0.05)
     fresh = client.get("/reports/").get_data(as_text=True)
     assert "<td>6</td>" in row_of(fresh[fresh.index("Satta mål") :], "Sjöviksskolan")
+
+
+def test_active_pupils_are_the_matched_who_came_to_a_meeting_or_tried_a_problem(app, region):
+    from mentorhub.matching.models import Match, MatchStatus
+    from mentorhub.meetings.models import Attendance, AttendanceStatus, Meeting
+    from mentorhub.nominations.models import Status
+    from mentorhub.problems.models import Attempt
+    from mentorhub.reports import services
+
+    with app.test_request_context():
+        # given the demo region's term, read record by record
+        filters = services.Filters(period=services.period_for(None))
+        period = filters.period
+        nominations = db.session.scalars(
+            sa.select(Nomination).where(Nomination.term_id.in_(period.term_ids))
+        ).all()
+        matched = set(
+            db.session.scalars(
+                sa.select(Match.pupil_id).where(
+                    Match.term_id.in_(period.term_ids),
+                    Match.status == MatchStatus.CONFIRMED.value,
+                )
+            )
+        )
+        came = {
+            pupil
+            for pupil, status, starts in db.session.execute(
+                sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at).join(Meeting)
+            )
+            if status in (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+            and period.starts <= starts < period.ends
+        }
+        tried = {
+            pupil
+            for pupil, at in db.session.execute(sa.select(Attempt.pupil_id, Attempt.created_at))
+            if period.starts <= at < period.ends
+        }
+        expected = [
+            n
+            for n in nominations
+            if n.status == Status.APPROVED.value
+            and n.pupil_id in matched
+            and n.pupil_id in came | tried
+        ]
+        # when the report counts them
+        cube = services.reach_cube(filters)
+    # then its active column holds exactly those pupils, and some were left out
+    assert sum(values[3] for values in cube.values()) == len(expected)
+    assert 0 < len(expected) < len(nominations)

@@ -309,10 +309,38 @@ def _store(
     # PostgreSQL's one-statement store needs no transaction around it: without one, no BEGIN
     # and COMMIT round trips (only when nothing else is written in this event). Never on
     # SQLite, where the three statements must commit together.
-    on_its_own = alone and db.session.get_bind().dialect.name == "postgresql"
-    connection = db.session.connection(
-        execution_options={"isolation_level": "AUTOCOMMIT"} if on_its_own else None
-    )
+    engine = db.session.get_bind()
+    if alone and engine.dialect.name == "postgresql":
+        for attempt in (1, 2):
+            try:
+                with statements.direct(engine) as direct:
+                    if direct is None:
+                        break  # all in use: the session's way
+                    return _numbered(
+                        direct, room_id, author_id, client_id, body, html, author, image
+                    )
+            except engine.dialect.loaded_dbapi.OperationalError:
+                # The kept connection was lost (a database restart). It is dropped, and the
+                # statement is safe to run again on a new one: a message it may have stored
+                # comes back as the duplicate of its client_id.
+                if attempt == 2:
+                    raise
+        connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        connection = db.session.connection()
+    return _numbered(connection, room_id, author_id, client_id, body, html, author, image)
+
+
+def _numbered(
+    connection: sa.Connection | statements.DirectConnection,
+    room_id: int,
+    author_id: int,
+    client_id: str,
+    body: str,
+    html: str,
+    author: Author | None,
+    image: ChatImage | None,
+) -> _Stored | None:
     prepared = statements.for_connection(connection)
     created_at = utcnow()
     params = {

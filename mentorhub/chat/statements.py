@@ -12,7 +12,13 @@ Listeners on `before_cursor_execute` (the query-count tests) still hear each sta
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +46,7 @@ class Prepared:
         }
         self._order = compiled.positiontup  # qmark (SQLite): positions; pyformat: None
 
-    def run(self, connection: sa.Connection, params: dict[str, Any]) -> Any:
+    def run(self, connection: sa.Connection | DirectConnection, params: dict[str, Any]) -> Any:
         """Execute on `connection`'s driver cursor (its transaction) and return the cursor."""
         values = {**self._defaults, **params}
         for name, process in self._process.items():
@@ -52,19 +58,117 @@ class Prepared:
         cursor.execute(self.sql, args)
         return cursor
 
-    def first(self, connection: sa.Connection, params: dict[str, Any]) -> tuple | None:
+    def first(
+        self, connection: sa.Connection | DirectConnection, params: dict[str, Any]
+    ) -> tuple | None:
         cursor = self.run(connection, params)
         try:
             return cursor.fetchone()
         finally:
             cursor.close()
 
-    def rowcount(self, connection: sa.Connection, params: dict[str, Any]) -> int:
+    def rowcount(self, connection: sa.Connection | DirectConnection, params: dict[str, Any]) -> int:
         cursor = self.run(connection, params)
         try:
             return cursor.rowcount
         finally:
             cursor.close()
+
+
+@dataclass(frozen=True)
+class DirectConnection:
+    """A driver connection in autocommit, taken outside the session (see `direct`). It has
+    what `Prepared.run` uses of a SQLAlchemy connection: the driver connection, and the
+    engine's listeners."""
+
+    connection: Any  # the driver's connection
+    dispatch: Any
+    dialect: sa.Dialect
+
+
+class _DirectConnections:
+    """A worker's driver connections for PostgreSQL's one-statement store, kept in autocommit.
+
+    Why: through the session, each message paid for a session, a pool checkout, the switch to
+    autocommit and back and the pool's reset on return, around a single statement that needs
+    none of them (a sixth of the send's CPU on PostgreSQL, `benchmarks/chat_send_profile.py`).
+    At most as many as the engine's pool holds, so a burst opens at most twice the pool's
+    connections; when all are in use the caller goes the session's way. They are opened by
+    the dialect (not taken from the pool), recycled like the pool's, closed when the engine is
+    disposed, and dropped when the driver says they are broken."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        pool_size = getattr(engine.pool, "size", None)
+        self.most = pool_size() if callable(pool_size) else 5
+        self.recycle = getattr(engine.pool, "_recycle", -1)
+        self.idle: list[tuple[float, Any]] = []
+        self.open = 0
+        self.lock = threading.Lock()
+        sa.event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
+
+    def take(self) -> tuple[float, Any] | None:
+        with self.lock:
+            while self.idle:
+                opened, connection = self.idle.pop()
+                if self.recycle < 0 or time.monotonic() - opened < self.recycle:
+                    return opened, connection
+                self._close(connection)
+            if self.open >= self.most:
+                return None
+            self.open += 1
+        try:
+            # A new connection, not one from the pool: after a restart the pool's may be as
+            # dead as the one just dropped.
+            dialect = self.engine.dialect
+            cargs, cparams = dialect.create_connect_args(self.engine.url)
+            connection = dialect.connect(*cargs, **cparams)
+            connection.autocommit = True
+        except Exception:
+            with self.lock:
+                self.open -= 1
+            raise
+        return time.monotonic(), connection
+
+    def give_back(self, opened: float, connection: Any) -> None:
+        with self.lock:
+            if connection.closed or getattr(connection, "broken", False):
+                self._close(connection)
+            else:
+                self.idle.append((opened, connection))
+
+    def _close(self, connection: Any) -> None:
+        self.open -= 1
+        with contextlib.suppress(Exception):  # already broken: nothing left to close
+            connection.close()
+
+    def close_all(self) -> None:
+        with self.lock:
+            while self.idle:
+                self._close(self.idle.pop()[1])
+
+
+_direct: weakref.WeakKeyDictionary[sa.Engine, _DirectConnections] = weakref.WeakKeyDictionary()
+_direct_lock = threading.Lock()
+
+
+@contextmanager
+def direct(engine: sa.Engine) -> Iterator[DirectConnection | None]:
+    """A driver connection in autocommit for one statement that needs no transaction, or None
+    when the worker's are all in use (then use the session)."""
+    with _direct_lock:
+        kept = _direct.get(engine)
+        if kept is None:
+            kept = _direct[engine] = _DirectConnections(engine)
+    taken = kept.take()
+    if taken is None:
+        yield None
+        return
+    opened, connection = taken
+    try:
+        yield DirectConnection(connection, engine.dispatch, engine.dialect)
+    finally:
+        kept.give_back(opened, connection)
 
 
 @dataclass(frozen=True)
@@ -81,7 +185,7 @@ class Statements:
     store_if_allowed: Prepared | None
 
 
-def for_connection(connection: sa.Connection) -> Statements:
+def for_connection(connection: sa.Connection | DirectConnection) -> Statements:
     return _compiled(connection.dialect.name, connection.dialect)
 
 

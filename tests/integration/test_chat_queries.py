@@ -79,3 +79,38 @@ def test_a_sender_has_read_their_own_message_and_a_retry_moves_nothing(app, room
     assert mentor.emit("join", {"room_id": room["id"]}, callback=True)["read_seq"] == 1
     joined = alva.emit("join", {"room_id": room["id"]}, callback=True)
     assert (joined["read_seq"], joined["last_seq"]) == (2, 2)
+
+
+def test_a_send_after_the_database_ended_the_workers_connections_is_stored_once(
+    app, room, socket_as
+):
+    import sqlalchemy as sa
+
+    from mentorhub.chat.models import Message
+    from mentorhub.extensions import db
+
+    # given a pupil who has sent once, so the worker keeps a connection for sending
+    alva = socket_as(room["alva"])
+    alva.emit("join", {"room_id": room["id"]}, callback=True)
+    message = {"room_id": room["id"], "body": "hej"}
+    first = alva.emit("send", {**message, "client_id": "restart-0001"}, callback=True)
+    assert first["ok"], first
+    # when the database ends every connection but this one, as a restart does
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        db.session.commit()
+    again = alva.emit("send", {**message, "client_id": "restart-0002"}, callback=True)
+    # then the next message is stored, once, with the next number
+    assert again["ok"] and again["seq"] == first["seq"] + 1, again
+    with app.app_context():
+        db.engine.dispose(close=False)  # the pool's own connections were ended too
+        stored = db.session.scalars(
+            sa.select(Message.client_id).where(Message.room_id == room["id"])
+        ).all()
+    assert sorted(stored) == ["restart-0001", "restart-0002"]

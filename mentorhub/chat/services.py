@@ -532,7 +532,6 @@ def mark_read_as_member(author: Author, room_id: int, seq: int) -> bool:
     moves forward (never past the room's last message) if they are still a member and signed
     in (`policy.reads_as_member_now`). False when nothing moved: the mentor, an observer, a
     position already there, or someone who may not read the room; `mark_read` decides those."""
-    connection = db.session.connection()
     params = {
         "p_room": room_id,
         "p_user": author.user_id,
@@ -540,6 +539,20 @@ def mark_read_as_member(author: Author, room_id: int, seq: int) -> bool:
         "p_version": author.session_version,
         "p_login": author.login_key,
     }
+    engine = db.session.get_bind()
+    if engine.dialect.name == "postgresql":
+        # One statement that needs no transaction, and a position that may be lost if the
+        # database crashes (the page sends it again): no fsync waited for.
+        try:
+            with statements.direct(engine, durable=False) as direct:
+                if direct is not None:
+                    moved = statements.for_connection(direct).read_if_member.rowcount(
+                        direct, params
+                    )
+                    return moved == 1
+        except engine.dialect.loaded_dbapi.OperationalError:
+            pass  # a connection the database ended: the session's way below
+    connection = db.session.connection()
     return statements.for_connection(connection).read_if_member.rowcount(connection, params) == 1
 
 

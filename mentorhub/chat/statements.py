@@ -97,8 +97,9 @@ class _DirectConnections:
     the dialect (not taken from the pool), recycled like the pool's, closed when the engine is
     disposed, and dropped when the driver says they are broken."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, durable: bool) -> None:
         self.engine = engine
+        self.durable = durable
         pool_size = getattr(engine.pool, "size", None)
         self.most = pool_size() if callable(pool_size) else 5
         self.recycle = getattr(engine.pool, "_recycle", -1)
@@ -124,6 +125,10 @@ class _DirectConnections:
             cargs, cparams = dialect.create_connect_args(self.engine.url)
             connection = dialect.connect(*cargs, **cparams)
             connection.autocommit = True
+            if not self.durable:
+                cursor = connection.cursor()
+                cursor.execute("SET synchronous_commit TO off")
+                cursor.close()
         except Exception:
             with self.lock:
                 self.open -= 1
@@ -148,18 +153,25 @@ class _DirectConnections:
                 self._close(self.idle.pop()[1])
 
 
-_direct: weakref.WeakKeyDictionary[sa.Engine, _DirectConnections] = weakref.WeakKeyDictionary()
+_direct: weakref.WeakKeyDictionary[sa.Engine, dict[bool, _DirectConnections]] = (
+    weakref.WeakKeyDictionary()
+)
 _direct_lock = threading.Lock()
 
 
 @contextmanager
-def direct(engine: sa.Engine) -> Iterator[DirectConnection | None]:
+def direct(engine: sa.Engine, durable: bool = True) -> Iterator[DirectConnection | None]:
     """A driver connection in autocommit for one statement that needs no transaction, or None
-    when the worker's are all in use (then use the session)."""
+    when the worker's are all in use (then use the session).
+
+    `durable=False` for what may be lost if the database itself crashes (a reader's position:
+    the page sends it again): PostgreSQL then answers before its log reaches the disk
+    (`synchronous_commit = off`), so the statement waits for no fsync; never for a message."""
     with _direct_lock:
-        kept = _direct.get(engine)
+        kinds = _direct.setdefault(engine, {})
+        kept = kinds.get(durable)
         if kept is None:
-            kept = _direct[engine] = _DirectConnections(engine)
+            kept = kinds[durable] = _DirectConnections(engine, durable)
     taken = kept.take()
     if taken is None:
         yield None

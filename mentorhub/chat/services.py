@@ -159,43 +159,43 @@ def post(author: Author, room_id: int, client_id, body) -> Sent:
     INSERT stores the message (a retry with the same client_id inserts nothing and is answered
     with the stored one), one statement moves the author's read position. The caller commits,
     then broadcasts."""
-    _check_client_id(client_id)
-    body = _text(body)
-    people = _participants(room_id, author.user_id) if "@" in body else []
-    html = markup.render(body, [(p.id, p.name) for p in people])
-    if not _rate_allows(author.user_id):
-        return _retry_or(_rate_limited(), room_id, author.user_id, client_id)
-    stored = _store(
-        room_id,
-        author.user_id,
-        client_id,
-        body,
-        html,
-        author=author,
-        alone=not people,  # mentions write notifications in the same transaction
-    )
-    if stored is None:
-        raise _refusal(author, room_id)
-    if stored.created and people:
-        _notify_mentions(author.user_id, stored, body, people)
-    return stored
+    return _post(author.user_id, room_id, client_id, body, author=author)
 
 
 def send(author: User, room: Room, client_id: str, body: str) -> Sent:
     """A message from a request that has already loaded its user (the demo data, scripts):
     the same checks and store as `post`, the access rule asked in Python. The caller commits."""
     _check_can_post(author, room)
+    return _post(author.id, room.id, client_id, body)
+
+
+def _post(author_id: int, room_id: int, client_id, body, *, author: Author | None = None) -> Sent:
+    """Check, render and store one text message. With `author` (a socket's person) access is
+    decided in the numbering statement; without, the caller has asked the policy."""
     _check_client_id(client_id)
     body = _text(body)
-    people = _participants(room.id, author.id) if "@" in body else []
+    people = _participants(room_id, author_id) if "@" in body else []
     html = markup.render(body, [(p.id, p.name) for p in people])
-    if not _rate_allows(author.id):
-        return _retry_or(_rate_limited(), room.id, author.id, client_id)
-    stored = _store(room.id, author.id, client_id, body, html)
+    if not _rate_allows(author_id):
+        return _retry_or(_rate_limited(), room_id, author_id, client_id)
+    stored = _store(
+        room_id,
+        author_id,
+        client_id,
+        body,
+        html,
+        author=author,
+        # On its own (outside the session's transaction) only for a socket's send with no
+        # mention: mentions write notifications in the same transaction, and a caller with
+        # a loaded user may have written what the message needs in its own
+        alone=author is not None and not people,
+    )
     if stored is None:
-        raise ChatError("forbidden", _l("You cannot write in this room."))
+        if author is None:
+            raise ChatError("forbidden", _l("You cannot write in this room."))
+        raise _refusal(author, room_id)
     if stored.created and people:
-        _notify_mentions(author.id, stored, body, people)
+        _notify_mentions(author_id, stored, body, people)
     return stored
 
 

@@ -306,6 +306,8 @@ function presence(names) {
 
 function join() {
   joined = false;
+  clearTimeout(gapTimer);
+  gapTimer = null;
   const token = ++joinToken;
   socket.timeout(ACK_TIMEOUT).emit("join", { room_id: roomId, since_seq: lastSeq }, (err, ack) => {
     if (token !== joinToken) return; // a newer join is under way
@@ -362,12 +364,35 @@ socket.on("message", (m) => {
   if (m.room_id !== roomId) return;
   if (!joined || m.seq > (lastSeq ?? 0) + 1) {
     early.push(m);
-    if (joined) join(); // a gap: something was missed, so ask for everything after lastSeq
+    if (joined && gapTimer === null) gapTimer = setTimeout(fillGap, GAP_WAIT);
     return;
   }
   show(m);
+  if (early.length) showWaiting();
   markRead();
 });
+
+// A gap: two members on different workers sent at once and the later broadcast came first, or
+// a worker died between its commit and its broadcast. The first is over in milliseconds, so wait
+// a moment for the missing message before asking for everything after lastSeq: in a busy room
+// every member re-joining on every reordering would cost the server more than the messages.
+const GAP_WAIT = 400;
+let gapTimer = null;
+
+function fillGap() {
+  gapTimer = null;
+  if (joined && early.length) join();
+}
+
+// Show the waiting broadcasts that now follow on; those after a gap wait on.
+function showWaiting() {
+  early.sort((a, b) => a.seq - b.seq);
+  while (early.length && early[0].seq <= (lastSeq ?? 0) + 1) show(early.shift());
+  if (!early.length) {
+    clearTimeout(gapTimer);
+    gapTimer = null;
+  }
+}
 socket.on("message_hidden", (update) => {
   const li = list.querySelector(`li[data-id="${update.id}"]`);
   if (!li) return;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -206,6 +207,35 @@ def test_messages_written_offline_arrive_once_when_the_pupil_is_back(
     assert stored_bodies(app, room["id"]) == expected
     assert_accessible(pupil)
     print(f"\nchat offline: noticed in {noticed:.1f} s, delivered {delivered:.1f} s after online")
+
+
+# --- 2b. a broadcast that never came -------------------------------------------------------------
+
+
+def test_a_message_whose_broadcast_was_lost_is_filled_in_before_the_next_one(
+    app, room, new_page, either, live_socketio
+):
+    from mentorhub.accounts.models import User
+    from mentorhub.chat import services as chat
+    from mentorhub.rooms.models import Room
+
+    mentor, pupil = new_page(), new_page()
+    open_room(mentor, room["mentor"], room["id"])
+    open_room(pupil, room["alva"], room["id"])
+    # given a message stored without its broadcast (its worker died between the two)
+    with app.app_context():
+        author, in_room = db.session.get(User, room["noah"].id), db.session.get(Room, room["id"])
+        chat.send(author, in_room, str(uuid.uuid4()), "Sändningen gick förlorad")
+        db.session.commit()
+
+    # when the mentor writes the next one, both pages see a gap in seq
+    send(mentor, either, "Nästa meddelande")
+
+    # then both fill it from the database and show the two in seq order, once each
+    expected = ["Sändningen gick förlorad", "Nästa meddelande"]
+    for page in (mentor, pupil):
+        expect(page.locator("#messages > li .message-body")).to_have_text(expected)
+    assert stored_bodies(app, room["id"]) == expected
 
 
 # --- 3. the XSS corpus through the real path ------------------------------------------------------

@@ -45,6 +45,14 @@ def after_commit(fn: Callable, *args, **kwargs) -> None:
     session.info.setdefault(_PENDING, []).append(functools.partial(fn, *args, **kwargs))
 
 
+def after_commit_once(fn: Callable) -> None:
+    """Run `fn()` after the current transaction commits, once however often it is asked for
+    within the transaction (a recount that every written row asks for)."""
+    queued = db.session().info.get(_PENDING, [])
+    if not any(isinstance(task, functools.partial) and task.func is fn for task in queued):
+        after_commit(fn)
+
+
 def commit() -> None:
     """Commit the session, then run the work queued for after the commit."""
     db.session.commit()

@@ -165,7 +165,9 @@ class Choices:
 
 
 def choices(cache_seconds: float = 0) -> Choices:
-    return cache.cached(("choices",), cache_seconds, _read_choices)
+    return cache.cached(
+        ("choices",), cache_seconds, _read_choices, background=_in_background(str(get_locale()))
+    )
 
 
 def _read_choices() -> Choices:
@@ -253,23 +255,43 @@ def read_filters(
 _EMPTY_PERIOD = Period(value="", label="", term_ids=(), starts=datetime.min, ends=datetime.min)
 
 
-def read_report(user: User, filters: Filters, now: datetime, cache_seconds: float = 0) -> Report:
+def read_report(
+    user: User,
+    filters: Filters,
+    now: datetime,
+    cache_seconds: float = 0,
+    layout: Callable[[Report], object] | None = None,
+) -> Report:
     """The report for a coordinator, logged as read (which period, which school); computed
-    again only when what it counts has changed or `cache_seconds` have passed."""
+    again only when what it counts has changed or `cache_seconds` have passed, and then
+    behind the scenes where it can be (`reports.cache`). `layout(report)` lays out its parts
+    (kept in `report.html`) wherever it is counted, so a recount behind the scenes leaves the
+    reader nothing to do."""
     policy.authorize(policy.can_view_reports(user))
     audit.record(user, "report.view", _logged_subject(user, filters), **_logged(filters))
-    return _cached_report(filters, now, cache_seconds)
+    return _cached_report(filters, now, cache_seconds, layout)
 
 
-def _cached_report(filters: Filters, now: datetime, cache_seconds: float) -> Report:
+def _cached_report(
+    filters: Filters,
+    now: datetime,
+    cache_seconds: float,
+    layout: Callable[[Report], object] | None = None,
+) -> Report:
+    def counted(at: datetime) -> Report:
+        computed = report(filters, at)
+        if layout is not None:
+            layout(computed)
+        return computed
+
     # Labels are in the reader's language, so each language keeps its own copy.
     locale = str(get_locale())
     return cache.cached(
         (filters, locale),
         cache_seconds,
-        lambda: report(filters, now),
+        lambda: counted(now),
         background=_in_background(locale),
-        recount=lambda: report(filters, utcnow()),
+        recount=lambda: counted(utcnow()),
     )
 
 

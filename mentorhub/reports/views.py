@@ -37,7 +37,9 @@ def programme():
     filters, problem = _filters(known)
     if problem:
         flash(problem, "error")
-    report = services.read_report(current_user, filters, utcnow(), _cache_seconds())
+    report = services.read_report(
+        current_user, filters, utcnow(), _cache_seconds(), layout=_tables_html
+    )
     return render_template(
         "reports/programme.html",
         report=report,

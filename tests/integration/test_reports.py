@@ -9,6 +9,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from mentorhub import after_commit
 from mentorhub.accounts.models import Role
 from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
@@ -210,11 +211,58 @@ def test_a_report_grown_old_is_answered_at_once_and_recounted_behind_the_scenes(
     assert in_request and not any("GROUP BY" in s for s in in_request)
     # ... and recounted behind the scenes, so the next reader gets the new figures
     for _ in range(100):
-        if not cache._refreshing:
+        if not cache.recounting():
             break
         time.sleep(0.05)
     fresh = client.get("/reports/").get_data(as_text=True)
     assert "<td>6</td>" in row_of(fresh[fresh.index("Satta mål") :], "Sjöviksskolan")
+
+
+def test_a_write_to_who_is_in_the_programme_has_the_report_recounted_before_it_is_read_again(
+    app, coordinator, login_as, nominated, count_queries
+):
+    import threading
+    import time
+
+    from mentorhub.reports import cache
+
+    # given a report read once (and kept)
+    client = login_as(coordinator)
+    client.get("/reports/")
+    recounts: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(conn, cursor, statement, *args) -> None:
+        if threading.current_thread().name == "report-recount" and "GROUP BY" in statement:
+            recounts.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        # when two pupils' nominations move to Sjöviksskolan, committed as every view commits
+        with app.app_context():
+            moved = db.session.scalars(
+                sa.select(Nomination.id).where(Nomination.school_id != nominated["large"].id)
+            ).all()[:2]
+            db.session.execute(
+                sa.update(Nomination)
+                .where(Nomination.id.in_(moved))
+                .values(school_id=nominated["large"].id)
+            )
+            after_commit.commit()
+        for _ in range(100):
+            if recounts and not cache.recounting():
+                break
+            time.sleep(0.05)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    # then the report was recounted behind the scenes, once, after the commit ...
+    assert recounts
+    # ... so the next read counts nothing and already shows them there
+    with count_queries() as read:
+        page = client.get("/reports/").get_data(as_text=True)
+    assert row_of(page, "Sjöviksskolan").startswith('<th scope="row">Sjöviksskolan</th><td>9</td>')
+    assert not any("GROUP BY" in statement for statement in read)
 
 
 def test_active_pupils_are_the_matched_who_came_to_a_meeting_or_tried_a_problem(app, region):

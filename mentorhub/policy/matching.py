@@ -23,7 +23,7 @@ def can_state_offer(user: User) -> bool:
 
 
 def can_explain_matching(user: User) -> bool:
-    """"Why not?" for a pupil shows the pupil's levels and times against every mentor's offer:
+    """The "why not?" page sets a pupil's levels and times against every mentor's offer: it is
     the coordinator's, who runs and adjusts matching; a mentor would see other mentors' offers
     and pupils not theirs, a home teacher the whole programme's planning."""
     return is_coordinator(user)

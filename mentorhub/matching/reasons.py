@@ -15,7 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from mentorhub.extensions import db
+from mentorhub.matching import engine
+from mentorhub.matching.models import Match
 from mentorhub.programme.models import SubjectArea
+from mentorhub.programme.timeslots import label as slot_label
 
 
 def _area_names() -> dict[int, str]:
@@ -79,3 +82,80 @@ def unassigned(reason: str) -> str:
         "no_capacity": _("The mentors who fit have no free places left."),
         "not_run": _("Matching has not been run since the pupil was approved."),
     }.get(reason, reason)
+
+
+def blocker(reason: str | None, detail: Mapping[str, Any]) -> str:
+    """The rule that stops a mentor taking the pupil (`why_not.Verdict`), as a sentence."""
+    if reason == "subject_area":
+        return _("Takes none of the pupil's subject areas.")
+    if reason == "level_outside_span":
+        return _(
+            "The pupil's level (%(levels)s) is outside the mentor's span %(min)d–%(max)d.",
+            levels=", ".join(str(level) for level in detail["levels"]),
+            min=detail["min"],
+            max=detail["max"],
+        )
+    if reason == "no_shared_time":
+        return _("Has no meeting time in common with the pupil.")
+    if reason == "forbidden":
+        return _("Ruled out by hand for this pupil.")
+    if reason == "capacity_full":
+        return _(
+            "Every place is taken (%(used)d of %(capacity)d).",
+            used=detail["used"],
+            capacity=detail["capacity"],
+        )
+    if reason == "group_full":
+        return _(
+            "The group at the shared time is full (%(size)d pupils) and no other shared time "
+            "is free.",
+            size=detail["size"],
+        )
+    if reason == "no_group_fits":
+        return _(
+            "The groups at the shared times are in another subject area or at another level, "
+            "and no shared time is free."
+        )
+    if reason == "times_taken":
+        return ngettext(
+            "%(num)d shared meeting time, taken by another session.",
+            "%(num)d shared meeting times, all taken by other sessions.",
+            detail["shared"],
+        )
+    return str(reason)
+
+
+def changes(now: Match, then: engine.Match) -> str:
+    """What moving the pupil from their match `now` to the engine's match `then` would change:
+    the score, and the time, the kind of session and the subject area where they differ."""
+    diff = then.score - now.score
+    if diff < 0:
+        out = [ngettext("%(num)d point lower", "%(num)d points lower", -diff)]
+    elif diff > 0:
+        out = [ngettext("%(num)d point higher", "%(num)d points higher", diff)]
+    else:
+        out = [_("the same score")]
+    if then.slot_id != now.slot:
+        out.append(
+            _(
+                "at %(time)s instead of %(now)s",
+                time=slot_label(then.slot_id),
+                now=slot_label(now.slot) if now.slot else "–",
+            )
+        )
+    if bool(then.group_key) != bool(now.group_key):
+        out.append(
+            _("in a group instead of individual meetings")
+            if then.group_key
+            else _("individual meetings instead of a group")
+        )
+    if then.subject_area_id != now.subject_area_id:
+        names = _area_names()
+        out.append(
+            _(
+                "in %(area)s instead of %(now)s",
+                area=names.get(then.subject_area_id, ""),
+                now=names.get(now.subject_area_id, ""),
+            )
+        )
+    return ", ".join(out)

@@ -19,7 +19,7 @@ from mentorhub import audit, policy
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
-from mentorhub.matching import engine
+from mentorhub.matching import engine, why_not
 from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer, RunStatus
 from mentorhub.matching.offers import offers
 from mentorhub.nominations.models import Nomination, Status
@@ -371,6 +371,84 @@ def overview(term: Term) -> Overview:
             if pid in people
         ],
     )
+
+
+@dataclass(frozen=True)
+class MentorVerdict:
+    """One mentor with an offer, and what "why not?" says about them for the pupil."""
+
+    mentor: User
+    verdict: why_not.Verdict
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """The "why not?" page: the pupil's match now (if any), the last run's reason for a pupil
+    left without one, the mentors who could take them (best first, the current one left out)
+    and those who could not (by name), and the best alternative to the current match."""
+
+    pupil: User
+    current: Match | None
+    unassigned_reason: str | None
+    possible: list[MentorVerdict]
+    impossible: list[MentorVerdict]
+    best: MentorVerdict | None
+
+
+def why_not_for(actor: User, term: Term, pupil: User) -> WhyNot | None:
+    """For a pupil approved or matched in the term: every mentor with an offer and whether they
+    could take the pupil now, everyone else's match kept as it is (`why_not.explain`); None for a
+    pupil not in the term's matching. A fixed number of queries, however many mentors; the
+    coordinator's look at the pupil's levels and times is logged."""
+    matches = _term_matches(term)
+    current = next((m for m in matches if m.pupil_id == pupil.id), None)
+    if current is None and pupil.id not in _approved_pupil_ids(term):
+        return None
+    term_offers = offers(term)
+    pupils = _engine_pupils(sorted({pupil.id} | {m.pupil_id for m in matches}))
+    fixed = [
+        engine.Match(
+            m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.score, (), True
+        )
+        for m in matches
+        if m.pupil_id != pupil.id
+    ]
+    verdicts = why_not.explain(
+        pupil.id,
+        list(pupils.values()),
+        [_engine_mentor(o) for o in term_offers],
+        engine.Weights(),
+        fixed=fixed,
+    )
+    rows = [MentorVerdict(o.mentor, v) for o, v in zip(term_offers, verdicts, strict=True)]
+    current_mentor = current.mentor_id if current else None
+    best = why_not.best_alternative(verdicts, current_mentor)
+    reason = None
+    if current is None:
+        last = _last_done_run(term)
+        reasons = {u["pupil_id"]: u["reason"] for u in (last.unassigned if last else [])}
+        reason = reasons.get(pupil.id, "not_run")
+    audit.record(actor, "matching.why_not.view", pupil, person=pupil)
+    return WhyNot(
+        pupil=pupil,
+        current=current,
+        unassigned_reason=reason,
+        possible=sorted(
+            (r for r in rows if r.verdict.possible and r.mentor.id != current_mentor),
+            key=lambda r: (-r.verdict.fit.score, r.mentor.name),
+        ),
+        impossible=[r for r in rows if not r.verdict.possible and r.mentor.id != current_mentor],
+        best=next((r for r in rows if best is not None and r.verdict is best), None),
+    )
+
+
+def _last_done_run(term: Term) -> MatchingRun | None:
+    return db.session.scalars(
+        sa.select(MatchingRun)
+        .where(MatchingRun.term_id == term.id, MatchingRun.status == RunStatus.DONE.value)
+        .order_by(MatchingRun.id.desc())
+        .limit(1)
+    ).first()
 
 
 def mentor_of(pupil: User, term: Term | None) -> Match | None:

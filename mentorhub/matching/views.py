@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from mentorhub import confirm as confirm_step  # `confirm` is the view below
 from mentorhub import policy, web
+from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError, run_and_flash
 from mentorhub.extensions import db
 from mentorhub.matching import offers, reasons, runs, services
@@ -179,6 +180,24 @@ def _ask_remove(match: Match) -> confirm_step.Confirmation:
         ],
         yes=_("Yes, remove the match"),
         back=url_for("matching.overview"),
+    )
+
+
+@bp.get("/pupils/<int:pupil_id>/why-not")
+def why_not(pupil_id: int):
+    """The "why not?" page: every mentor with an offer, and what stops each taking the pupil."""
+    pupil = db.get_or_404(User, pupil_id)
+    policy.authorize(policy.can_explain_matching(current_user))
+    view = services.why_not_for(current_user, _term(), pupil)
+    if view is None:
+        abort(404)
+    return render_template(
+        "matching/why_not.html",
+        view=view,
+        reason_text=reasons.render,
+        blocker_text=reasons.blocker,
+        changes_text=reasons.changes,
+        unassigned_text=reasons.unassigned,
     )
 
 

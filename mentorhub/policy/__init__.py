@@ -45,6 +45,7 @@ from mentorhub.policy.goals import (
 )
 from mentorhub.policy.images import can_view_image, images_visible_to
 from mentorhub.policy.matching import (
+    can_explain_matching,
     can_follow_matching_run,
     can_run_matching,
     can_state_offer,
@@ -137,6 +138,7 @@ __all__ = [
     "can_edit_nomination",
     "can_edit_problem",
     "can_end_sessions_of",
+    "can_explain_matching",
     "can_follow_matching_run",
     "can_give_feedback",
     "can_handle_reports",

@@ -20,3 +20,10 @@ def can_follow_matching_run(user: User, run: MatchingRun) -> bool:
 def can_state_offer(user: User) -> bool:
     """Mentors state their own offer (subject areas, levels, capacity, times) per term."""
     return is_mentor(user)
+
+
+def can_explain_matching(user: User) -> bool:
+    """The "why not?" page sets a pupil's levels and times against every mentor's offer: it is
+    the coordinator's, who runs and adjusts matching; a mentor would see other mentors' offers
+    and pupils not theirs, a home teacher the whole programme's planning."""
+    return is_coordinator(user)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from mentorhub import after_commit
 from mentorhub.accounts.models import Role, User
+from mentorhub.audit import AuditEntry
 from mentorhub.extensions import db
 from mentorhub.matching import offers
 from mentorhub.matching import services as matching
@@ -292,3 +293,97 @@ def test_notification_mails_carry_a_whole_link(
         after_commit.commit()  # as the request would: the commit, then the mail job
     mail = next(m for m in outbox() if m.recipient == mentor.email)
     assert app.config["SERVER_BASE_URL"] + "/" in mail.body
+
+
+# --- "why not?" ---------------------------------------------------------------------------------
+
+
+def _why_not_link(page: str, pupil_id: int) -> str:
+    """The address of the pupil's "Varför inte?" link, as the matching page shows it."""
+    link = f"/matching/pupils/{pupil_id}/why-not"
+    assert f'href="{link}"' in page
+    return link
+
+
+def test_why_not_names_in_swedish_the_rule_that_stops_each_mentor_and_is_logged(
+    app, approved, offer, coordinator, programme, client, login_as
+):
+    # given a mentor with two places for three pupils, one whose span stops below the pupils'
+    # level 4, and one with no time in common with them
+    offer(capacity=2)
+    offer(name="Erik Sandberg", levels=(1, 2))
+    offer(name="Sara Holm", slots=("mon-3",))
+    _run(app, coordinator, programme)
+    with app.app_context():
+        run = db.session.scalars(sa.select(MatchingRun)).one()
+        (left,) = [u["pupil_id"] for u in run.unassigned]
+    # when the coordinator follows the pupil's "Varför inte?" link from the matching page
+    login_as(coordinator)
+    link = _why_not_link(client.get("/matching/").get_data(as_text=True), left)
+    response = client.get(link)
+    page = response.get_data(as_text=True)
+    # then each mentor's rule is said in plain Swedish
+    assert response.status_code == 200
+    assert "Alla platser är tagna (2 av 2)." in page
+    assert "Elevens nivå (4) ligger utanför mentorns spann 1–2." in page
+    assert "Har ingen gemensam mötestid med eleven." in page
+    assert "Ingen mentor kan ta emot eleven nu." in page
+    # and the look at the pupil's data is in the audit log
+    with app.app_context():
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "matching.why_not.view")
+        ).one()
+        assert (entry.actor_id, entry.person_id) == (coordinator.id, left)
+
+
+def test_why_not_for_a_matched_pupil_says_what_the_best_alternative_would_change(
+    app, approved, offer, coordinator, programme, client, login_as
+):
+    # given Alva (level 4, individual meetings) with Anna (span 3–5, room to spare, so no
+    # same-school adjustment) and Erik (span 2–4) free
+    offer(capacity=6)
+    offer(name="Erik Sandberg", levels=(2, 4))
+    _run(app, coordinator, programme)
+    alva = next(m for m in _matches(app) if m.pupil_id == approved[0])
+    assert alva.score == 26
+    # when the coordinator asks why not for her
+    login_as(coordinator)
+    link = _why_not_link(client.get("/matching/").get_data(as_text=True), alva.pupil_id)
+    page = client.get(link).get_data(as_text=True)
+    # then Erik is the best alternative, 4 points lower (his span is centred a level below hers)
+    assert "Med Erik Sandberg: 4 poäng lägre" in page
+
+
+def test_why_not_asks_the_same_number_of_queries_however_many_mentors(
+    app, approved, offer, coordinator, programme, client, login_as, count_queries
+):
+    # given a run with one mentor, who had no place for one of the three pupils
+    offer(capacity=2)
+    _run(app, coordinator, programme)
+    with app.app_context():
+        run = db.session.scalars(sa.select(MatchingRun)).one()
+        (left,) = [u["pupil_id"] for u in run.unassigned]
+    # and a second mentor, arrived since, who could take that pupil
+    offer(name="Erik Sandberg")
+    login_as(coordinator)
+    link = f"/matching/pupils/{left}/why-not"
+    with count_queries() as few:
+        assert client.get(link).status_code == 200
+    # when three more mentors state offers
+    for name in ("Sara Holm", "Lena Ek", "Omar Said"):
+        offer(name=name)
+    with count_queries() as many:
+        page = client.get(link).get_data(as_text=True)
+    # then all five are on the page, and it asks the database no more often
+    assert all(name in page for name in ("Anna Bergström", "Erik Sandberg", "Omar Said"))
+    assert len(many) == len(few), many
+
+
+def test_why_not_is_not_found_for_someone_outside_the_terms_matching(
+    app, approved, offer, coordinator, client, login_as, make_user
+):
+    # given a pupil who was never nominated
+    stranger = make_user(Role.PUPIL, name="Ingen Nominering")
+    login_as(coordinator)
+    # then there is no "why not?" for them
+    assert client.get(f"/matching/pupils/{stranger.id}/why-not").status_code == 404

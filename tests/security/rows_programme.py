@@ -65,4 +65,6 @@ ROWS = [
     row("POST /matching/<match>/remove", ok=_C),
     row("GET /matching/<match>/move", ok=_C),
     row("POST /matching/<match>/move", ok=_C),
+    # "why not?" for a pupil: their levels and times against every mentor's offer
+    row("GET /matching/pupils/<pupil>/why-not", ok=_C),
 ]

@@ -22,3 +22,17 @@ def test_can_state_offer(world):
     assert policy.can_state_offer(world.mentor)
     assert not policy.can_state_offer(world.coordinator)
     assert not policy.can_state_offer(world.alva)
+
+
+def test_only_an_active_coordinator_may_ask_why_not(world):
+    # Given the people around a pupil and the programme's coordinators
+    # Then only an active coordinator may see why a pupil was or was not matched
+    assert policy.can_explain_matching(world.coordinator)
+    for other in (
+        world.inactive_coordinator,
+        world.mentor,
+        world.home_teacher,
+        world.special_educator,
+        world.alva,
+    ):
+        assert not policy.can_explain_matching(other), other.name

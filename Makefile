@@ -99,10 +99,10 @@ test-integration: setup nginx
 test-browser: setup chromium
 	$(BIN)/pytest -q tests/browser
 
-## test-postgres: the database tiers again on PostgreSQL, in a throwaway database
-test-postgres: setup
+## test-postgres: every tier again on PostgreSQL (browser tests too), in a throwaway database
+test-postgres: setup chromium nginx
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} \
-		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/security
+		$(BIN)/pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor mentorhub.egg-info

@@ -41,6 +41,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from mentorhub import web
+
+    app.request_class = web.TextRequest
     app.config.update(config_module.load(Path(app.instance_path)))
     app.config.update(overrides or {})
     app.jinja_env.add_extension("jinja2.ext.do")

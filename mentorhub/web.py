@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, flash, redirect
+from flask import Blueprint, Request, flash, redirect
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 from mentorhub.errors import DomainError, show_on_form
 
@@ -79,3 +80,24 @@ def refused(response: ResponseReturnValue) -> ResponseReturnValue:
     if isinstance(response, tuple):
         return (response[0], REFUSED, *response[2:])
     return response, REFUSED
+
+
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TextFields(ImmutableMultiDict):
+    """Form fields and query arguments with NUL characters taken out. Nobody types one, and
+    PostgreSQL's text columns refuse it: a form holding one would fail at the commit with
+    nothing said to the person who sent it (SQLite stores it, so only PostgreSQL showed it)."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (_without_nul(key), _without_nul(value)) for key, value in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class TextRequest(Request):
+    parameter_storage_class = TextFields

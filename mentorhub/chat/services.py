@@ -136,7 +136,8 @@ def _check_client_id(client_id) -> None:
 
 
 def _clean_body(body) -> str:
-    body = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
+    # NUL is no character anyone types, and PostgreSQL's text refuses it: taken out, not refused
+    body = body.replace("\r\n", "\n").replace("\x00", "").strip() if isinstance(body, str) else ""
     if len(body) > MAX_LENGTH:
         raise ChatError(
             "too_long", _l("The message is too long (at most %(n)d characters).", n=MAX_LENGTH)

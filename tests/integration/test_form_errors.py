@@ -247,3 +247,17 @@ def test_feedback_with_several_problems_names_them_all_at_once(app, room, progra
     assert _error_of(page, "feedback") != ""
     assert _error_of(page, "status") != ""
     assert _error_of(page, "reason") == "Skriv varför nivån ändras."
+
+
+def test_a_nul_character_in_a_form_is_taken_out_and_the_rest_stored(client, app):
+    from mentorhub.about.models import AccessibilityFeedback
+
+    # given feedback pasted with a NUL character in it (PostgreSQL's text refuses one)
+    message = "Knappen\x00 syns inte i mörkt läge"
+    # when it is sent
+    response = client.post("/om/tillganglighet/synpunkter", data={"message": message})
+    # then it is stored without the NUL, and the sender is thanked
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalars(sa.select(AccessibilityFeedback.message)).all()
+    assert stored == ["Knappen syns inte i mörkt läge"]

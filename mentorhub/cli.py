@@ -128,14 +128,18 @@ def jobs_worker(burst: bool) -> None:
 @group.command("jobs-scheduler")
 @click.option("--once", is_flag=True, help="Queue what is due now, then stop (for cron).")
 def jobs_scheduler(once: bool) -> None:
-    """Queue the scheduled jobs (mentorhub/jobs/schedule.py) when they are due. Safe to run
-    twice at once: each run of a job is claimed once, in the database."""
+    """Queue the scheduled jobs (mentorhub/jobs/schedule.py) when they are due, and hand on
+    again jobs whose hand-on to Redis failed. Safe to run twice at once: each run of a job is
+    claimed once, in the database."""
     from flask import current_app
 
     from mentorhub.jobs import schedule
     from mentorhub.timeutil import utcnow
 
     if once:
+        grace = float(current_app.config["JOBS_HANDOFF_GRACE"])
+        for name in schedule.sweep(utcnow(), grace):
+            click.echo(f"handed on again {name}")
         for queued in schedule.enqueue_due(utcnow()):
             click.echo(f"queued {queued}")
         return

@@ -64,6 +64,8 @@ def load(instance: Path = INSTANCE) -> dict:
         "JOBS_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", "600")),
         # How often `flask mentorhub jobs-scheduler` looks for due jobs (seconds).
         "JOBS_SCHEDULER_SECONDS": float(os.environ.get("JOBS_SCHEDULER_SECONDS", "30")),
+        # a job not confirmed on the RQ queue this long after its commit is handed on again
+        "JOBS_HANDOFF_GRACE": float(os.environ.get("JOBS_HANDOFF_GRACE", "60")),
         # gevent under gunicorn (make run); "threading" for the test server.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,
         # None: same origin only (python-engineio's default check against the Host header).

@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from mentorhub import after_commit
+from mentorhub.extensions import db
 from mentorhub.jobs.core import (
     Job,
     backend,
@@ -41,6 +44,7 @@ from mentorhub.jobs.core import (
     run_inline,
     summary,
 )
+from mentorhub.jobs.models import PendingJob
 
 log = logging.getLogger("mentorhub.jobs")
 
@@ -48,6 +52,7 @@ __all__ = [
     "Job",
     "backend",
     "enqueue",
+    "handed_on",
     "job",
     "park",
     "perform",
@@ -61,21 +66,36 @@ __all__ = [
 def enqueue(name: str, **kwargs: Any) -> None:
     """Queue the job `name` with `kwargs` for after the current transaction commits.
 
-    Unknown names and arguments JSON cannot carry fail here, in the caller, not in a worker."""
+    Unknown names and arguments JSON cannot carry fail here, in the caller, not in a worker.
+    On RQ the job is also written to `pending_jobs` in the caller's transaction, so a hand-on
+    that fails after the commit is made again by the scheduler's sweep."""
     if name not in registered():
         raise KeyError(f"no job {name!r} is registered")
     kwargs = json.loads(json.dumps(kwargs))  # plain values only, as a worker will see them
-    after_commit.after_commit(_hand_on, name, kwargs)
+    pending_id = None
+    if backend(current_app.config) == "rq":
+        pending_id = str(uuid.uuid4())
+        db.session.add(PendingJob(id=pending_id, name=name, kwargs=kwargs))
+    after_commit.after_commit(_hand_on, name, kwargs, pending_id)
 
 
-def _hand_on(name: str, kwargs: dict[str, Any]) -> None:
+def _hand_on(name: str, kwargs: dict[str, Any], pending_id: str | None = None) -> None:
     app = current_app._get_current_object()
-    if backend(app.config) == "rq":
-        from mentorhub.jobs import rq_backend
-
-        rq_backend.put(app, name, kwargs)
-    else:
+    if pending_id is None:
         run_inline(app, name, kwargs)
+        return
+    from mentorhub.jobs import rq_backend
+
+    rq_backend.put(app, name, kwargs)
+    handed_on([pending_id])
+
+
+def handed_on(pending_ids: list[str]) -> None:
+    """Forget the pending rows of jobs Redis now holds: on a connection of its own, since the
+    request's transaction is already committed and its session may be used again."""
+    if pending_ids:
+        with db.engine.begin() as connection:
+            connection.execute(sa.delete(PendingJob).where(PendingJob.id.in_(pending_ids)))
 
 
 def progress(stage: str, done: int, total: int) -> None:

@@ -42,3 +42,20 @@ class ScheduledRun(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     period: Mapped[str] = mapped_column(sa.String(40))
     enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PendingJob(db.Model):
+    """A job on its way to the RQ queue: written in the transaction that queued it, deleted
+    once Redis has it. Without it, a job whose hand-on failed after the commit (Redis down or
+    restarting, the web worker killed in between) would be lost with nothing said, and a
+    matching run would stay "queued" for ever. The scheduler's sweep (`schedule.sweep`) hands
+    on again any row older than `JOBS_HANDOFF_GRACE` seconds. A hand-on that reached Redis but
+    whose delete was lost is handed on twice, so jobs must be safe to run twice (they are,
+    see each job)."""
+
+    __tablename__ = "pending_jobs"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    kwargs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

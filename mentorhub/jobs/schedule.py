@@ -1,6 +1,7 @@
 """Jobs that run on a clock, declared here and nowhere else, and the scheduler that queues them.
 
-`flask mentorhub jobs-scheduler` calls `enqueue_due` every `JOBS_SCHEDULER_SECONDS`: for each
+`flask mentorhub jobs-scheduler` calls `sweep` (jobs whose hand-on to Redis failed after their
+commit, see `PendingJob`) and `enqueue_due` every `JOBS_SCHEDULER_SECONDS`: for each
 entry it works out the period now due (the week of the latest Monday 07:00, the day of the
 latest 03:00, Stockholm time) and claims that run by inserting a `ScheduledRun` row, unique per
 (job, period), in the same transaction that queues the job. A second scheduler, or the same one
@@ -21,12 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from mentorhub import after_commit, jobs
 from mentorhub.extensions import db
-from mentorhub.jobs.models import ScheduledRun
+from mentorhub.jobs.models import PendingJob, ScheduledRun
 
 log = logging.getLogger("mentorhub.jobs.schedule")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -84,6 +86,36 @@ def enqueue_due(now: datetime, schedule: tuple[Scheduled, ...] = SCHEDULE) -> li
     return queued
 
 
+def sweep(now: datetime, grace: float) -> list[str]:
+    """Hand on again every job whose hand-on to Redis has not been confirmed `grace` seconds
+    after it was queued (see `PendingJob`). Returns the names handed on. A job Redis still
+    refuses stays pending for the next sweep."""
+    due = db.session.execute(
+        sa.select(PendingJob.id, PendingJob.name, PendingJob.kwargs, PendingJob.created_at)
+        .where(PendingJob.created_at < now - timedelta(seconds=grace))
+        .order_by(PendingJob.created_at)
+        .limit(SWEEP_BATCH)
+    ).all()
+    db.session.rollback()  # nothing held open while Redis is asked
+    if not due:
+        return []
+    from mentorhub.jobs import rq_backend
+
+    app = current_app._get_current_object()
+    done: list[str] = []
+    try:
+        for row in due:
+            rq_backend.put(app, row.name, row.kwargs)
+            done.append(row.id)
+            log.warning("handed on again: %s (queued %s)", row.name, row.created_at)
+    finally:
+        jobs.handed_on(done)
+    return [row.name for row in due if row.id in done]
+
+
+SWEEP_BATCH = 500
+
+
 def run_forever(app: Flask, every: float) -> None:
     """The scheduler's loop (stopped by a signal)."""
     from mentorhub.timeutil import utcnow
@@ -91,6 +123,7 @@ def run_forever(app: Flask, every: float) -> None:
     while True:
         with app.app_context():
             try:
+                sweep(utcnow(), float(app.config.get("JOBS_HANDOFF_GRACE", 60)))
                 enqueue_due(utcnow())
             except Exception:
                 log.exception("scheduler pass failed; trying again in %s s", every)

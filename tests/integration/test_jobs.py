@@ -127,6 +127,49 @@ def test_a_mail_sent_by_a_request_reaches_the_queue_after_the_request_commits(
     assert smtp == [[mentor.email]]
 
 
+def test_a_job_whose_hand_on_failed_after_the_commit_is_handed_on_again_by_the_sweep(
+    app, rq_mode, smtp, outbox
+):
+    from datetime import timedelta
+
+    from mentorhub.jobs.models import PendingJob
+    from mentorhub.timeutil import utcnow
+
+    with app.app_context():
+        # given a mail committed while Redis cannot be reached (down, or restarting)
+        app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+        try:
+            mail.send("alva@example.se", "Hej", "en rad")
+            after_commit.commit()  # the hand-on fails after the commit: logged, not raised
+        finally:
+            app.config["REDIS_URL"] = REDIS_URL
+        # then the job is not on the queue, but it is not lost either
+        assert rq_queue_count(rq_mode) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingJob)) == 1
+        # when the scheduler sweeps before the grace is over, it leaves the job alone
+        assert schedule.sweep(utcnow(), grace=60) == []
+        # and when it sweeps after, with Redis back, the job is handed on and forgotten
+        later = utcnow() + timedelta(seconds=61)
+        assert schedule.sweep(later, grace=60) == ["mail.send"]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingJob)) == 0
+    assert rq_queue_count(rq_mode) == 1
+    # and a worker sends the mail, once
+    work(app)
+    assert smtp == [["alva@example.se"]]
+    with app.app_context():
+        assert schedule.sweep(utcnow() + timedelta(seconds=61), grace=60) == []
+
+
+def test_a_job_handed_on_at_once_leaves_nothing_pending(app, rq_mode, smtp):
+    from mentorhub.jobs.models import PendingJob
+
+    with app.app_context():
+        mail.send("noah@example.se", "Hej", "en rad")
+        after_commit.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingJob)) == 0
+    assert rq_queue_count(rq_mode) == 1
+
+
 def test_inline_jobs_run_right_after_the_commit_so_the_outbox_is_filled_at_once(
     app, client, mentor, outbox
 ):

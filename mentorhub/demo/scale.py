@@ -29,6 +29,7 @@ from mentorhub.meetings.models import Attendance, AttendanceStatus, Meeting, Mee
 from mentorhub.nominations.models import Nomination, NominationSubject, Status
 from mentorhub.problems.models import Attempt, AttemptStatus, Problem, ProblemPost
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
+from mentorhub.pupils.models import StaffLink
 from mentorhub.rooms.models import Room, RoomKind, RoomMember
 
 BATCH = 5_000
@@ -76,6 +77,14 @@ def seed_scale(pupils: int, today: date, *, seed: int = 1) -> Scale:
     pupil_schools = [school_ids[i % len(school_ids)] for i in range(pupils)]
     pupil_ids = _users(tag, "elev", pupils, Role.PUPIL, password_hash, pupil_schools)
     teachers = _users(tag, "larare", len(school_ids), Role.HOME_TEACHER, password_hash, school_ids)
+    # Each school's home teacher is linked to its pupils, so their review and pupil pages fill.
+    _insert(
+        StaffLink,
+        [
+            {"pupil_id": p, "staff_id": teachers[i % len(teachers)], "relation": "home_teacher"}
+            for i, p in enumerate(pupil_ids)
+        ],
+    )
     _offers(term, mentor_ids, areas)
     matched = _nominations(rng, term, pupil_ids, pupil_schools, teachers, areas)
     start = _moment(term.starts_on)

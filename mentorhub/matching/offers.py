@@ -75,11 +75,14 @@ def save_offer(
 
 def offers(term: Term) -> list[MentorOffer]:
     """Every active mentor's offer for the term, with subjects and slots loaded in bulk."""
-    return list(
-        db.session.scalars(
-            sa.select(MentorOffer)
-            .join(User, User.id == MentorOffer.mentor_id)
-            .where(MentorOffer.term_id == term.id, User.active.is_(True))
-            .order_by(User.name)
-        )
+    return list(db.session.scalars(offers_query(term)))
+
+
+def offers_query(term: Term) -> sa.Select:
+    """Every active mentor's offer for the term, by the mentor's name (to page through)."""
+    return (
+        sa.select(MentorOffer)
+        .join(User, User.id == MentorOffer.mentor_id)
+        .where(MentorOffer.term_id == term.id, User.active.is_(True))
+        .order_by(User.name, MentorOffer.id)
     )

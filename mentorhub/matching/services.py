@@ -21,9 +21,10 @@ from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching import engine, why_not
 from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer, RunStatus
-from mentorhub.matching.offers import offers
+from mentorhub.matching.offers import offers, offers_query
 from mentorhub.nominations.models import Nomination, Status
 from mentorhub.notifications import services as notifications
+from mentorhub.pagination import Page, paginate
 from mentorhub.programme.models import Term
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink
 from mentorhub.rooms import services as rooms
@@ -319,21 +320,37 @@ class Overview:
     last_run: MatchingRun | None  # the last run that finished
     last_run_by: str
     latest_run: MatchingRun | None  # the last one started: it may be queued, running or failed
-    by_mentor: list[MentorRow]
+    by_mentor: list[MentorRow]  # the mentors on this page
+    mentors_page: Page
     unassigned: list[dict[str, Any]]
 
 
-def overview(term: Term) -> Overview:
-    """Everything the matching page shows, in a fixed number of queries."""
-    term_offers = offers(term)
+MENTORS_PER_PAGE = 25
+
+
+def overview(term: Term, page: int = 1) -> Overview:
+    """Everything the matching page shows, in a fixed number of queries: the counts for the
+    whole term, and the mentors a page at a time (a region has thousands; every match on one
+    page took seconds to build and megabytes to send)."""
+    mentors = paginate(offers_query(term), page, per_page=MENTORS_PER_PAGE)
+    mentor_ids = [o.mentor_id for o in mentors.items]
     matches = list(
         db.session.scalars(
-            sa.select(Match).where(Match.term_id == term.id).order_by(Match.group_key, Match.id)
+            sa.select(Match)
+            .where(Match.term_id == term.id, Match.mentor_id.in_(mentor_ids))
+            .order_by(Match.group_key, Match.id)
         )
     )
     by_mentor: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
         by_mentor[m.mentor_id].append(m)
+    counts = dict(
+        db.session.execute(
+            sa.select(Match.status, sa.func.count())
+            .where(Match.term_id == term.id)
+            .group_by(Match.status)
+        ).all()
+    )
     latest = db.session.scalars(
         sa.select(MatchingRun)
         .where(MatchingRun.term_id == term.id)
@@ -349,22 +366,23 @@ def overview(term: Term) -> Overview:
             .limit(1)
         ).first()
     pupil_ids = _approved_pupil_ids(term)
-    matched = {m.pupil_id for m in matches}
+    matched = set(db.session.scalars(sa.select(Match.pupil_id).where(Match.term_id == term.id)))
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
     waiting = [pid for pid in pupil_ids if pid not in matched]
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(waiting)))}
     run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None
     return Overview(
         pupil_count=len(pupil_ids),
-        offer_count=len(term_offers),
-        confirmed_count=sum(m.status == MatchStatus.CONFIRMED.value for m in matches),
-        proposed_count=sum(m.status == MatchStatus.PROPOSED.value for m in matches),
+        offer_count=mentors.total,
+        confirmed_count=counts.get(MatchStatus.CONFIRMED.value, 0),
+        proposed_count=counts.get(MatchStatus.PROPOSED.value, 0),
         last_run=last_run,
         last_run_by=run_by.name if run_by else "",
         latest_run=latest,
         by_mentor=[
-            MentorRow(o.mentor, o.capacity, by_mentor.get(o.mentor_id, [])) for o in term_offers
+            MentorRow(o.mentor, o.capacity, by_mentor.get(o.mentor_id, [])) for o in mentors.items
         ],
+        mentors_page=mentors,
         unassigned=[
             {"pupil": people[pid], "reason": reasons.get(pid, "not_run")}
             for pid in waiting

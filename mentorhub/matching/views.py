@@ -14,6 +14,7 @@ from mentorhub.extensions import db
 from mentorhub.matching import offers, reasons, runs, services
 from mentorhub.matching.forms import MoveForm, OfferForm
 from mentorhub.matching.models import Match, MatchingRun, RunStatus
+from mentorhub.pagination import page_number
 from mentorhub.programme import services as programme
 from mentorhub.programme.forms import ConfirmForm
 from mentorhub.programme.timeslots import slot_choices
@@ -81,7 +82,7 @@ def _offer_data(form: OfferForm) -> dict:
 def overview():
     policy.authorize(policy.can_run_matching(current_user))
     term = _term()
-    view = services.overview(term)
+    view = services.overview(term, page_number(request.args.get("page")))
     run = view.latest_run
     # The run's outcome is said once, to the coordinator who started it (the address the start
     # sent them to); a failure stays on the page until the next run.

@@ -26,6 +26,7 @@ from mentorhub.nominations.models import (
     Status,
 )
 from mentorhub.notifications import services as notifications
+from mentorhub.pagination import Page, paginate
 from mentorhub.programme.models import Term
 from mentorhub.programme.timeslots import SLOT_IDS
 from mentorhub.pupils.models import (
@@ -367,16 +368,35 @@ def _pupil(nomination: Nomination) -> User | None:
 
 
 def visible(
-    user: User, *, status: str | None = None, term_id: int | None = None
-) -> list[Nomination]:
-    """The nominations this user may read, newest first, filtered like the detail page."""
+    user: User,
+    *,
+    status: str | None = None,
+    term_id: int | None = None,
+    search: str = "",
+    page: int = 1,
+) -> Page[Nomination]:
+    """One page of the nominations this user may read, newest first, filtered like the detail
+    page; `search` matches part of the pupil's name or email, in any case. A region holds
+    thousands: the list is paged, never read whole."""
     query = (
         sa.select(Nomination)
         .where(policy.nominations_visible_to(user))
-        .order_by(Nomination.created_at.desc())
+        .order_by(Nomination.created_at.desc(), Nomination.id.desc())
     )
     if status:
         query = query.where(Nomination.status == status)
     if term_id:
         query = query.where(Nomination.term_id == term_id)
-    return list(db.session.scalars(query))
+    if search.strip():
+        needle = f"%{_escape_like(search.strip().lower())}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Nomination.pupil_name).like(needle, escape="\\"),
+                sa.func.lower(Nomination.pupil_email).like(needle, escape="\\"),
+            )
+        )
+    return paginate(query, page)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -11,6 +11,7 @@ from mentorhub.errors import run_and_flash
 from mentorhub.nominations import labels, services
 from mentorhub.nominations.forms import CommentForm, NominationForm
 from mentorhub.nominations.models import Nomination, Status
+from mentorhub.pagination import page_number
 from mentorhub.programme import services as programme
 from mentorhub.programme import timeslots
 from mentorhub.programme.timeslots import slot_choices
@@ -83,10 +84,15 @@ def index():
     status = request.args.get("status") or None
     if status not in {None, *(s.value for s in Status)}:
         status = None
-    nominations = services.visible(current_user, status=status)
+    search = (request.args.get("q") or "")[:100]
+    page = services.visible(
+        current_user, status=status, search=search, page=page_number(request.args.get("page"))
+    )
     return render_template(
         "nominations/index.html",
-        nominations=nominations,
+        nominations=page.items,
+        page=page,
+        search=search,
         status=status,
         statuses=list(Status),
         can_nominate=policy.can_nominate(current_user),

@@ -281,6 +281,25 @@ def test_the_matching_page_loads_in_the_same_number_of_queries_however_many_pupi
     assert len(many) == len(few), many
 
 
+def test_the_matching_page_shows_the_mentors_a_page_at_a_time_and_counts_the_whole_term(
+    app, approved, offer, coordinator, programme, login_as
+):
+    # given 30 mentors with offers (the first, alphabetically, gets the pupils)
+    for n in range(30):
+        offer(name=f"Mentor {n:02d}")
+    _run(app, coordinator, programme)
+    client = login_as(coordinator)
+    # when the coordinator opens the matching page
+    page = client.get("/matching/").get_data(as_text=True)
+    # then the first 25 mentors are shown, the counts are the term's, and page 2 is a link away
+    assert "Mentor 00" in page and "Mentor 24" in page and "Mentor 25" not in page
+    assert "30 kunskapsmentorer har lämnat ett erbjudande" in page
+    assert 'href="/matching/?page=2" rel="next"' in page
+    rest = client.get("/matching/?page=2").get_data(as_text=True)
+    assert "Mentor 25" in rest and "Mentor 29" in rest and "Mentor 24" not in rest
+    assert "30 kunskapsmentorer har lämnat ett erbjudande" in rest
+
+
 def test_notification_mails_carry_a_whole_link(
     app, approved, offer, coordinator, programme, outbox
 ):

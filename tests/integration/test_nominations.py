@@ -240,3 +240,49 @@ def test_a_decided_nomination_cannot_be_decided_again(
     client.post(f"/nominations/{nomination_id}/decline", data={"comment": "Nej"})
     client.post(f"/nominations/{nomination_id}/approve")
     assert _nomination(app, nomination_id).status == "declined"
+
+
+# --- the list, a page at a time ---------------------------------------------------------------
+
+
+def test_a_long_list_of_nominations_is_shown_fifty_at_a_time_with_links_between_pages(
+    make_nomination, coordinator, login_as, count_queries
+):
+    # given 60 nominations
+    for n in range(60):
+        make_nomination(pupil_name=f"Elev {n:02d}", pupil_email=f"elev{n:02d}@elev.example.se")
+    client = login_as(coordinator)
+    # when the coordinator opens the list
+    with count_queries() as first_page:
+        page = client.get("/nominations/").get_data(as_text=True)
+    # then the newest 50 are shown, with the way to the next page
+    assert page.count('href="/nominations/') - page.count('href="/nominations/new') >= 50
+    assert "Elev 59" in page and "Elev 10" in page and "Elev 09" not in page
+    assert "Sida 1 av 2 (60 totalt)" in page
+    assert 'href="/nominations/?page=2" rel="next"' in page
+    # and the second page holds the rest, in as many queries
+    with count_queries() as second_page:
+        rest = client.get("/nominations/?page=2").get_data(as_text=True)
+    assert "Elev 09" in rest and "Elev 00" in rest and "Elev 59" not in rest
+    assert len(second_page) == len(first_page)
+    # and a page past the end, or no number at all, shows a page rather than an error
+    assert "Elev 00" in client.get("/nominations/?page=99").get_data(as_text=True)
+    assert "Elev 59" in client.get("/nominations/?page=x").get_data(as_text=True)
+
+
+def test_the_nominations_list_finds_a_pupil_by_part_of_the_name_or_email_keeping_the_filter(
+    make_nomination, coordinator, login_as
+):
+    for n in range(3):
+        make_nomination(pupil_name=f"Elev {n}", pupil_email=f"elev{n}@elev.example.se")
+    make_nomination(pupil_name="Alva Lindgren", pupil_email="alva.l@elev.example.se")
+    client = login_as(coordinator)
+    # when the coordinator searches for part of a name, in another case
+    page = client.get("/nominations/?q=lindGR").get_data(as_text=True)
+    # then only that pupil is listed, and the search is kept in its field
+    assert "Alva Lindgren" in page and "Elev 1" not in page
+    assert 'value="lindGR"' in page
+    # and part of an email finds too; a search with LIKE's wildcards finds nothing by them
+    assert "Alva Lindgren" in client.get("/nominations/?q=alva.l@").get_data(as_text=True)
+    nothing = client.get("/nominations/?q=%25").get_data(as_text=True)
+    assert "Ingen nominering matchar ”%”." in nothing

@@ -42,3 +42,11 @@ def paginate(query: sa.Select, number: int, per_page: int = PER_PAGE) -> Page:
     number = min(number, pages)
     items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, number=number, pages=pages, total=total or 0)
+
+
+def paginate_list(rows: list[Row], number: int, per_page: int = PER_PAGE) -> Page[Row]:
+    """A page of rows already in hand (a list computed and sorted in Python)."""
+    pages = max(1, math.ceil(len(rows) / per_page))
+    number = min(number, pages)
+    start = (number - 1) * per_page
+    return Page(items=rows[start : start + per_page], number=number, pages=pages, total=len(rows))

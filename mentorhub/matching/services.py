@@ -32,15 +32,18 @@ from mentorhub.timeutil import utcnow
 
 
 def _approved_pupil_ids(term: Term) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Nomination.pupil_id)
-            .join(User, User.id == Nomination.pupil_id)
-            .where(
-                Nomination.term_id == term.id,
-                Nomination.status == Status.APPROVED.value,
-                User.active.is_(True),
-            )
+    return list(db.session.scalars(_approved_pupils(term)))
+
+
+def _approved_pupils(term: Term) -> sa.Select:
+    """The pupils approved for the term whose accounts are active (their ids)."""
+    return (
+        sa.select(Nomination.pupil_id)
+        .join(User, User.id == Nomination.pupil_id)
+        .where(
+            Nomination.term_id == term.id,
+            Nomination.status == Status.APPROVED.value,
+            User.active.is_(True),
         )
     )
 
@@ -365,14 +368,21 @@ def overview(term: Term, page: int = 1) -> Overview:
             .order_by(MatchingRun.id.desc())
             .limit(1)
         ).first()
-    pupil_ids = _approved_pupil_ids(term)
-    matched = set(db.session.scalars(sa.select(Match.pupil_id).where(Match.term_id == term.id)))
+    approved = _approved_pupils(term).subquery()
+    pupil_count = db.session.scalar(sa.select(sa.func.count()).select_from(approved)) or 0
+    in_a_match = (
+        sa.select(Match.id).where(Match.term_id == term.id, Match.pupil_id == User.id).exists()
+    )
+    # Only the id and name of those still waiting (hundreds in a region, not whole accounts).
+    waiting = db.session.execute(
+        sa.select(User.id, User.name)
+        .where(User.id.in_(sa.select(approved.c.pupil_id)), ~in_a_match)
+        .order_by(User.name, User.id)
+    ).all()
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
-    waiting = [pid for pid in pupil_ids if pid not in matched]
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(waiting)))}
     run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None
     return Overview(
-        pupil_count=len(pupil_ids),
+        pupil_count=pupil_count,
         offer_count=mentors.total,
         confirmed_count=counts.get(MatchStatus.CONFIRMED.value, 0),
         proposed_count=counts.get(MatchStatus.PROPOSED.value, 0),
@@ -384,9 +394,7 @@ def overview(term: Term, page: int = 1) -> Overview:
         ],
         mentors_page=mentors,
         unassigned=[
-            {"pupil": people[pid], "reason": reasons.get(pid, "not_run")}
-            for pid in waiting
-            if pid in people
+            {"pupil": pupil, "reason": reasons.get(pupil.id, "not_run")} for pupil in waiting
         ],
     )
 

@@ -13,6 +13,7 @@ from mentorhub.concerns.labels import category_label
 from mentorhub.goals.labels import rating_label, status_label
 from mentorhub.meetings.labels import status_label as attendance_label
 from mentorhub.nominations.labels import profile_label
+from mentorhub.pagination import page_number, paginate_list
 from mentorhub.progress import charts, pupil_record, services
 from mentorhub.progress import review_list as reviews
 from mentorhub.progress.forms import AcknowledgeForm
@@ -46,9 +47,13 @@ def review_list():
     descending = request.args.get("dir") == "desc"
     everyone = reviews.review_rows(current_user)
     rows = reviews.sort_rows(reviews.filter_rows(everyone, flag_type), sort, descending)
+    # A special-needs educator may follow hundreds: counted and sorted whole, shown in pages.
+    page = paginate_list(rows, page_number(request.args.get("page")))
     return render_template(
         "progress/review.html",
-        rows=rows,
+        rows=page.items,
+        page=page,
+        shown=len(rows),
         total=len(everyone),
         sort=sort,
         descending=descending,

@@ -279,3 +279,30 @@ def test_the_flag_acknowledgement_uses_the_apps_messages_and_names_the_pupil(
     # and the hint's example names Sara, not a made-up pupil
     assert "Pratat med Sara, följer upp på fredag" in page
     assert "Pratat med Alva" not in page
+
+
+def test_a_long_review_list_is_sorted_whole_and_shown_fifty_pupils_at_a_time(
+    app, client, login_as, programme, make_user
+):
+    from mentorhub.pupils.models import StaffLink as Link
+
+    # given a special-needs educator who follows 55 pupils
+    educator = make_user(Role.SPECIAL_EDUCATOR, school=programme["schools"][0])
+    pupils = [make_user(Role.PUPIL, name=f"Elev {n:02d}") for n in range(55)]
+    with app.app_context():
+        for pupil in pupils:
+            db.session.add(
+                Link(pupil_id=pupil.id, staff_id=educator.id, relation="special_educator")
+            )
+        db.session.commit()
+    login_as(educator)
+    # when the review is sorted by name, newest last
+    first = client.get("/progress/review?sort=name&dir=desc").get_data(as_text=True)
+    # then the first page holds the 50 first in that order, and says how many there are
+    assert first.count('scope="row"') == 50
+    assert "Elev 54" in first and "Elev 05" in first and "Elev 04" not in first
+    assert "Visar 55 av 55 elever." in first
+    # and the next page, keeping the sort, holds the rest
+    assert 'href="/progress/review?sort=name&amp;dir=desc&amp;page=2" rel="next"' in first
+    rest = client.get("/progress/review?sort=name&dir=desc&page=2").get_data(as_text=True)
+    assert rest.count('scope="row"') == 5 and "Elev 00" in rest and "Elev 05" not in rest

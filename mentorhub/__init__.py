@@ -77,6 +77,9 @@ def _init_extensions(app: Flask) -> None:
         timezone_selector=lambda: "Europe/Stockholm",
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    from mentorhub import i18n
+
+    i18n.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Sign in to see that page.")

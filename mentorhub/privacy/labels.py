@@ -71,6 +71,7 @@ def action_label(action: str) -> str:
         "match.move": _("Moved a match"),
         "match.remove": _("Removed a match"),
         "matching.confirm": _("Confirmed matches"),
+        "matching.why_not.view": _("Read why the pupil could not have each mentor"),
         "meeting.schedule": _("Scheduled a meeting"),
         "meeting.edit": _("Changed a meeting"),
         "meeting.edit_series": _("Changed a meeting series"),

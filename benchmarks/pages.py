@@ -3,6 +3,7 @@ of data, against the sign-in page, in the same run.
 
     .venv/bin/python benchmarks/pages.py              # 60 pupils, 50 requests of each page
     .venv/bin/python benchmarks/pages.py --pupils 120 --requests 100
+    .venv/bin/python benchmarks/pages.py --region     # 10,000 pupils on PostgreSQL, 50 users
 
 A throwaway SQLite file is made by the real migrations (as the tests do) and seeded in bulk with
 one school, one special-needs educator linked to every pupil, one knowledge mentor whose group
@@ -308,6 +309,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def main() -> None:
+    if "--region" in sys.argv:
+        # The region on PostgreSQL under simulated users: benchmarks/region_pages.py.
+        sys.argv.remove("--region")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import region_pages
+
+        region_pages.main()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pupils", type=int, default=60)
     parser.add_argument("--requests", type=int, default=50)

@@ -26,5 +26,8 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # When its mail was written to the outbox (None: not yet, or not to be mailed): the job
+    # `notifications.mail` run twice for one notification mails it once.
+    mailed_at: Mapped[datetime | None]
     # The recipient, for mailing (loaded on purpose, never lazily in a loop).
     user: Mapped[User] = relationship("User", lazy="raise")

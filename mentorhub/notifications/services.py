@@ -51,17 +51,22 @@ def notify(
 @jobs.job("notifications.mail", retries=3)
 def mail_notifications(notification_ids: list[int]) -> None:
     """Mail each notification to its recipient, if still active, in their language (the job
-    `notifications.mail`). Loads the notifications with their recipients in one query."""
+    `notifications.mail`). Loads the notifications with their recipients in one query.
+
+    Safe to run twice (a job handed on again, docs/architecture.md): a notification already
+    mailed is marked and left out, in the same transaction as its mail."""
     rows = db.session.scalars(
         sa.select(Notification)
         .options(orm.joinedload(Notification.user))
-        .where(Notification.id.in_(notification_ids))
+        .where(Notification.id.in_(notification_ids), Notification.mailed_at.is_(None))
         .order_by(Notification.id)
     ).all()
+    now = utcnow()
     for notification in rows:
         user = notification.user
         if not user.active:
             continue
+        notification.mailed_at = now
         with force_locale(user.locale or "sv"):
             body = text(notification.kind, notification.params)
             if notification.link:

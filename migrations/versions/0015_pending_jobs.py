@@ -1,5 +1,6 @@
 """jobs on their way to the RQ queue: written with the transaction that queued them, deleted
-once Redis has them, handed on again by the scheduler's sweep when that failed
+once Redis has them, handed on again by the scheduler's sweep when that failed; and when a
+notification was mailed, so a job run twice mails it once
 
 Revision ID: 0015_pending_jobs
 Revises: 0014_matching_run_status
@@ -28,9 +29,13 @@ def upgrade():
     )
     with op.batch_alter_table("pending_jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pending_jobs_created_at"), ["created_at"], unique=False)
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("mailed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_column("mailed_at")
     with op.batch_alter_table("pending_jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pending_jobs_created_at"))
     op.drop_table("pending_jobs")

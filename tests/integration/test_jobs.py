@@ -413,3 +413,24 @@ def test_progress_is_stored_on_the_running_rq_job(app, rq_mode, marker):
 
 def _report_progress() -> None:
     jobs.progress("solving", 3, 10)
+
+
+def test_a_notifications_mail_job_run_twice_mails_each_notification_once(app, make_user, outbox):
+    from mentorhub.notifications.models import Notification
+
+    # given a notification for a pupil, to be mailed
+    PARAMS = {"mentor": "Anna Bergström", "area": "Matematik"}  # noqa: N806
+    pupil = make_user(Role.PUPIL)
+    with app.app_context():
+        row = Notification(user_id=pupil.id, kind="match.confirmed.pupil", params=PARAMS, link="/")
+        db.session.add(row)
+        db.session.commit()
+        notification_id = row.id
+    # when its job runs, and runs again (handed on twice: the first hand-on's delete was lost)
+    for _ in range(2):
+        jobs.perform(app, "notifications.mail", {"notification_ids": [notification_id]})
+    # then one mail was written, and the notification says when
+    assert [m.recipient for m in outbox()] == [pupil.email]
+    assert "Anna Bergström" in outbox()[0].body
+    with app.app_context():
+        assert db.session.get(Notification, notification_id).mailed_at is not None

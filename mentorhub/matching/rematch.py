@@ -418,8 +418,10 @@ def apply(
     if not plan.changes:
         raise DomainError(_l("The rematch changes nobody's match, so there is nothing to apply."))
     ended: list[tuple[int, int]] = []  # (pupil, old mentor): the pupil leaves that mentor's rooms
+    logged = []  # (change, old mentor), written after the one flush of every change
     for c in plan.changes:
         old, new = c.old, c.new
+        logged.append((c, old.mentor_id if old is not None else None))
         if old is not None and (new is None or new.mentor_id != old.mentor_id):
             ended.append((old.pupil_id, old.mentor_id))
         if new is None:
@@ -447,15 +449,16 @@ def apply(
             old.mentor_id, old.subject_area_id = new.mentor_id, new.subject_area_id
             old.slot, old.group_key, old.score = new.slot_id, new.group_key, new.score
             old.reasons, old.locked = [dict(r) for r in new.reasons], True
+    db.session.flush()  # every change at once, before the log entries flush one by one
+    for c, was in logged:
         audit.record(
             actor,
             "matching.rematch.apply",
             c.pupil,
-            old_mentor=old.mentor_id if old is not None and new is None else None,
-            new_mentor=new.mentor_id if new else None,
+            old_mentor=was,
+            new_mentor=c.new.mentor_id if c.new else None,
             moved=not c.affected or None,
         )
-    db.session.flush()
     _end_rooms(actor, ended)
     return plan
 

@@ -193,7 +193,7 @@ def test_moves_are_off_by_default_and_when_allowed_place_more_pupils(
     anna = offer(capacity=1, slots=("tue-3",))
     erik = offer(name="Erik Sandberg", capacity=1, slots=("thu-3",))
     alva, saga = pupil("Alva"), pupil("Saga", slots=("tue-3",))
-    confirmed(alva, anna)
+    _match, alva_room = confirmed(alva, anna)
     # when the coordinator previews Saga without moves
     kept = _preview(app, coordinator, programme, [saga])
     # then nobody changes and Saga still waits, with the reason (Anna's one time is taken)
@@ -203,6 +203,44 @@ def test_moves_are_off_by_default_and_when_allowed_place_more_pupils(
     # then Alva moves to Erik to make room, Saga gets Anna, one more placed
     assert moved["changes"] == {(alva, anna.id, erik.id, False), (saga, None, anna.id, True)}
     assert moved["gain"][0] == 1
+    # and when that preview is applied, Alva leaves Anna's room for Erik, Saga has Anna
+    _call(
+        app, coordinator, programme, rematch.apply, [saga], allow_moves=True,
+        inputs=moved["inputs"], digest=moved["digest"],
+    )  # fmt: skip
+    after = _state(app)
+    assert (after[alva][1], after[saga][1]) == (erik.id, anna.id)
+    assert _in_room(app, alva_room) == set()
+
+
+def test_the_preview_reads_in_a_fixed_number_of_queries(
+    app, offer, pupil, confirmed, coordinator, programme, count_queries
+):
+    # given two mentors, three pupils confirmed and two new
+    anna, erik = offer(capacity=4), offer(name="Erik Sandberg", capacity=4)
+    for name, mentor, slot in (
+        ("Alva", anna, "tue-3"),
+        ("Noah", anna, "thu-3"),
+        ("Saga", erik, "tue-3"),
+    ):
+        confirmed(pupil(name), mentor, slot)
+    new = [pupil("Ella"), pupil("Liam")]
+
+    def reads(picked: list[int]) -> int:
+        with app.app_context(), count_queries() as statements:
+            actor = db.session.get(User, coordinator.id)
+            rematch.preview(actor, db.session.get(Term, programme["term"]), picked, log=False)
+            db.session.rollback()
+        return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+    with app.app_context():
+        anna_pupils = list(
+            db.session.scalars(sa.select(Match.pupil_id).where(Match.mentor_id == anna.id))
+        )
+    # when one new pupil is previewed, and then both with all of Anna's pupils
+    one, many = reads(new[:1]), reads([*new, *anna_pupils])
+    # then the number of reads does not grow with the pupils picked
+    assert one == many
 
 
 def test_an_out_of_date_preview_is_refused_and_nothing_changes(

@@ -310,7 +310,20 @@ def preview(
                 (m.id, m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.status)
                 for m in matches
             ),
-            "mentors": [repr(m) for m in sorted(mentors, key=lambda m: m.id)],
+            # sorted, never a set's order: that changes with each process's hash seed, and the
+            # preview and the apply may be answered by different workers
+            "mentors": sorted(
+                (
+                    m.id,
+                    sorted(m.subject_area_ids),
+                    m.level_min,
+                    m.level_max,
+                    m.capacity,
+                    m.max_group_size,
+                    sorted(m.slots),
+                )
+                for m in mentors
+            ),
             "pupils": [
                 (p.id, sorted(p.levels.items()), sorted(p.slots), p.prefers_group)
                 for p in pupils.values()

@@ -37,7 +37,7 @@ from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching import engine
-from mentorhub.matching.models import Match, MatchStatus, MentorOffer
+from mentorhub.matching.models import ACTIVE_RUN, Match, MatchingRun, MatchStatus, MentorOffer
 from mentorhub.matching.offers import offers
 from mentorhub.matching.services import (
     _approved_pupil_ids,
@@ -214,6 +214,18 @@ def affected(
     return tuple(sorted(chosen)), tuple(mentors)
 
 
+def _no_run_under_way(term: Term) -> None:
+    """A matching run under way replaces the proposals when it ends, from what it read before
+    this rematch: the two could give one mentor's time twice, so a rematch waits for it."""
+    running = db.session.scalar(
+        sa.select(MatchingRun.id)
+        .where(MatchingRun.term_id == term.id, MatchingRun.status.in_(ACTIVE_RUN))
+        .limit(1)
+    )
+    if running is not None:
+        raise DomainError(_l("A matching run is under way. Rematch when it has finished."))
+
+
 def _as_engine(m: Match) -> engine.Match:
     return engine.Match(
         m.pupil_id, m.mentor_id, m.subject_area_id, m.slot, m.group_key, m.score, (), True
@@ -293,6 +305,7 @@ def preview(
     """What a rematch of the affected pupils would change, stored nowhere. A fixed number of
     queries; one engine run (more with moves allowed, see `_fewest_moves`). Logged, as it shows
     pupils' names and matches."""
+    _no_run_under_way(term)
     chosen, mentors_picked = affected(term, pupil_ids, mentor_ids)
     hit = set(chosen)
     matches = _term_matches(term)

@@ -13,7 +13,7 @@ from mentorhub.errors import DomainError
 from mentorhub.extensions import db
 from mentorhub.matching import rematch
 from mentorhub.matching import services as matching
-from mentorhub.matching.models import Match, MatchStatus, MentorOffer
+from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOffer
 from mentorhub.nominations import services as nominations
 from mentorhub.nominations.models import Nomination
 from mentorhub.programme.models import Term
@@ -361,3 +361,52 @@ def test_the_preview_and_the_apply_are_in_the_access_log(
         ).all()
     assert "matching.rematch.view" in actions and "matching.rematch.apply" in actions
     assert "Ella" in client.get("/matching/").get_data(as_text=True)
+
+
+def test_a_pupil_whose_times_changed_keeps_their_mentor_at_a_new_time_and_their_room(
+    app, offer, pupil, confirmed, coordinator, programme
+):
+    # given Alva confirmed with Anna on Tuesdays, in Anna's room, and Noah with Anna on Thursdays
+    anna = offer(capacity=3, slots=("tue-3", "thu-3", "mon-1"))
+    alva, noah = pupil("Alva", slots=("tue-3", "mon-1")), pupil("Noah")
+    _match, alva_room = confirmed(alva, anna)
+    confirmed(noah, anna, "thu-3")
+    # and Alva can no longer come on Tuesdays
+    with app.app_context():
+        db.session.execute(
+            sa.delete(PupilSlot).where(PupilSlot.pupil_id == alva, PupilSlot.slot == "tue-3")
+        )
+        db.session.commit()
+    before = _state(app)
+    # when the coordinator rematches Alva (listed as no longer fitting) and applies it
+    seen = _preview(app, coordinator, programme, [alva])
+    _call(
+        app, coordinator, programme, rematch.apply, [alva], inputs=seen["inputs"],
+        digest=seen["digest"],
+    )  # fmt: skip
+    # then Alva meets Anna at her free time, still confirmed and still in the room; Noah unchanged
+    after = _state(app)
+    assert seen["changes"] == {(alva, anna.id, anna.id, True)}
+    assert after[alva][1:] == (anna.id, "mon-1", None, MatchStatus.CONFIRMED.value)
+    assert after[noah] == before[noah]
+    assert _in_room(app, alva_room) == {alva}
+
+
+def test_a_rematch_waits_for_a_matching_run_under_way(app, offer, pupil, coordinator, programme):
+    # given a mentor, Ella new, and a matching run that has started
+    offer()
+    ella = pupil("Ella")
+    with app.app_context():
+        db.session.add(
+            MatchingRun(term_id=programme["term"], run_by_id=coordinator.id, status="running")
+        )
+        db.session.commit()
+    # when the coordinator asks for a rematch preview
+    with pytest.raises(DomainError) as refused:
+        _preview(app, coordinator, programme, [ella])
+    # then it is refused until the run has finished, and nothing is stored
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert str(refused.value.message) == (
+            "En matchningskörning pågår. Matcha om när den är klar."
+        )
+    assert _state(app) == {}

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from mentorhub import confirm as confirm_step  # `confirm` is the view below
@@ -11,7 +12,7 @@ from mentorhub import policy, web
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError, run_and_flash
 from mentorhub.extensions import db
-from mentorhub.matching import offers, reasons, runs, services
+from mentorhub.matching import offers, reasons, rematch, runs, services
 from mentorhub.matching.forms import MoveForm, OfferForm
 from mentorhub.matching.models import Match, MatchingRun, RunStatus
 from mentorhub.pagination import page_number
@@ -219,4 +220,111 @@ def move(match_id: int):
 def _move_page(match: Match, options, form: MoveForm):
     return render_template(
         "matching/move.html", match=match, options=options, form=form, reason_text=reasons.render
+    )
+
+
+# --- rematch with little disruption (issue 16): mentorhub/matching/rematch.py ----------------
+
+
+def _rematch_term():
+    policy.authorize(policy.can_rematch(current_user))
+    return _term()
+
+
+def _rematch_picked() -> dict:
+    """The coordinator's picks as the form sent them (the service checks them)."""
+    return {
+        "pupil_ids": request.form.getlist("pupil_id"),
+        "mentor_ids": request.form.getlist("mentor_id"),
+        "allow_moves": request.form.get("allow_moves") == "1",
+    }
+
+
+def _rematch_choose(term, error: str | None = None, picked: dict | None = None):
+    page = render_template(
+        "matching/rematch.html",
+        term=term,
+        choices=rematch.choices(current_user, term),
+        picked=picked or {"pupil_ids": [], "mentor_ids": [], "allow_moves": False},
+        misfit_text=rematch_reason_text,
+        error=error,
+        confirm=ConfirmForm(),
+    )
+    return web.refused(page) if error else page
+
+
+def _rematch_preview_page(term, plan, error: str | None = None):
+    page = render_template(
+        "matching/rematch_preview.html",
+        term=term,
+        plan=plan,
+        unassigned_text=reasons.unassigned,
+        error=error,
+        confirm=ConfirmForm(),
+    )
+    return web.refused(page) if error else page
+
+
+def rematch_reason_text(reason: str) -> str:
+    """Why a current match no longer keeps the hard rules, in words."""
+    return {
+        rematch.MENTOR_LEFT: _("The mentor has no offer this term any more."),
+        rematch.AREA_DROPPED: _("The mentor no longer takes this subject area."),
+        rematch.LEVEL_CHANGED: _("The pupil's level is outside the mentor's span."),
+        rematch.TIME_CHANGED: _("The meeting time is no longer free for the pupil or the mentor."),
+        rematch.GROUP_CHANGED: _("The pupil is in a group but no longer prefers groups."),
+    }.get(reason, reason)
+
+
+@bp.get("/rematch")
+def rematch_choose():
+    """Pick the affected pupils: those without a confirmed match, a mentor's pupils, and those
+    whose match no longer fits."""
+    return _rematch_choose(_rematch_term())
+
+
+@bp.post("/rematch/preview")
+def rematch_preview():
+    """What a rematch of the picked pupils would change (nothing is stored)."""
+    term = _rematch_term()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    picked = _rematch_picked()
+    try:
+        plan = rematch.preview(current_user, term, **picked)
+    except DomainError as error:
+        return _rematch_choose(term, str(error.message), picked)
+    return _rematch_preview_page(term, plan)
+
+
+@bp.post("/rematch/apply")
+def rematch_apply():
+    """Store the previewed rematch, or refuse it (nothing changed) if it is out of date."""
+    term = _rematch_term()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    picked = _rematch_picked()
+    try:
+        plan = rematch.apply(
+            current_user,
+            term,
+            **picked,
+            inputs=request.form.get("inputs", ""),
+            digest=request.form.get("digest", ""),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        try:  # show the preview as it is now, so the coordinator can look again
+            fresh = rematch.preview(current_user, term, **picked)
+        except DomainError:
+            return _rematch_choose(term, str(error.message), picked)
+        return _rematch_preview_page(term, fresh, str(error.message))
+    return web.done(
+        ngettext(
+            "The rematch is applied: %(num)d match changed. Confirm it to tell those concerned.",
+            "The rematch is applied: %(num)d matches changed. Confirm them to tell those "
+            "concerned.",
+            len(plan.changes),
+        ),
+        url_for("matching.overview"),
     )

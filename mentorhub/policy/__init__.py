@@ -47,6 +47,7 @@ from mentorhub.policy.images import can_view_image, images_visible_to
 from mentorhub.policy.matching import (
     can_explain_matching,
     can_follow_matching_run,
+    can_rematch,
     can_run_matching,
     can_state_offer,
 )
@@ -167,6 +168,7 @@ __all__ = [
     "can_export_pupil_data",
     "can_read_left_room",
     "can_report_message",
+    "can_rematch",
     "can_run_matching",
     "can_schedule_meetings",
     "can_see_my_problems",

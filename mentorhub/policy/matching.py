@@ -27,3 +27,12 @@ def can_explain_matching(user: User) -> bool:
     the coordinator's, who runs and adjusts matching; a mentor would see other mentors' offers
     and pupils not theirs, a home teacher the whole programme's planning."""
     return is_coordinator(user)
+
+
+# --- rematch (issue 16) ---------------------------------------------------------------------
+
+
+def can_rematch(user: User) -> bool:
+    """Rematching the affected pupils mid-term changes pupils' mentors and rooms and shows every
+    match: the coordinator's, who runs and adjusts matching, and nobody else's."""
+    return is_coordinator(user)

@@ -116,5 +116,8 @@ def action_label(action: str) -> str:
         "attempts.read": _("Read a pupil's attempts"),
         "attempt.feedback": _("Gave feedback on an attempt"),
         "pupil.level": _("Changed a pupil's level"),
+        # rematch (issue 16): mentorhub/matching/rematch.py
+        "matching.rematch.view": _("Viewed a rematch"),
+        "matching.rematch.apply": _("Applied a rematch"),
     }
     return labels.get(action, _("Other action"))

@@ -67,4 +67,8 @@ ROWS = [
     row("POST /matching/<match>/move", ok=_C),
     # "why not?" for a pupil: their levels and times against every mentor's offer
     row("GET /matching/pupils/<pupil>/why-not", ok=_C),
+    # rematch with little disruption (issue 16): pick the affected pupils, preview, apply
+    row("GET /matching/rematch", ok=_C),
+    row("POST /matching/rematch/preview", ok=_C),
+    row("POST /matching/rematch/apply", ok=_C),
 ]

@@ -36,3 +36,17 @@ def test_only_an_active_coordinator_may_ask_why_not(world):
         world.alva,
     ):
         assert not policy.can_explain_matching(other), other.name
+
+
+def test_only_an_active_coordinator_may_rematch(world):
+    # Given the people around a pupil and the programme's coordinators
+    # Then only an active coordinator may preview and apply a rematch
+    assert policy.can_rematch(world.coordinator)
+    for other in (
+        world.inactive_coordinator,
+        world.mentor,
+        world.home_teacher,
+        world.special_educator,
+        world.alva,
+    ):
+        assert not policy.can_rematch(other), other.name

@@ -31,6 +31,7 @@ from mentorhub.chat.services import send_rate
 from mentorhub.extensions import db as _db
 from mentorhub.extensions import limiter
 from mentorhub.programme.models import School, SchoolKind, SubjectArea, Term
+from mentorhub.reports import cache as report_cache
 
 PASSWORD = "correct-horse-battery"
 # The field the confirm page sends with a destructive action (mentorhub/confirm.py).
@@ -102,6 +103,10 @@ def _clean_state(app: Flask) -> Iterator[None]:
                 conn.execute(table.delete())
     limiter.reset()
     send_rate.clear()
+    # A report kept from this test would be recounted behind the scenes, in a thread of its
+    # own, after the next test's first committed write: on that test's data, or, inside the
+    # authorisation matrix, on the one connection every session there shares.
+    report_cache.clear()
     app.config["WTF_CSRF_ENABLED"] = False
 
 

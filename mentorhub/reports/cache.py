@@ -155,6 +155,12 @@ def age_all(seconds: float) -> None:
             entry.expires -= seconds
 
 
+def clear() -> None:
+    """Forget every kept report (between tests: each starts with an empty world)."""
+    with _lock:
+        _entries.clear()
+
+
 def invalidate() -> None:
     """Every kept report is stale: the next read counts again (or waits for the recount)."""
     global _version

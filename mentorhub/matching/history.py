@@ -85,7 +85,8 @@ class Figure:
     def difference(self) -> float | int | None:
         if self.earlier is None or self.later is None:
             return None
-        return self.later - self.earlier
+        # rounded as shown, and + 0 so that a tiny fall never reads "-0"
+        return round(self.later - self.earlier, self.decimals) + 0
 
 
 @dataclass(frozen=True)

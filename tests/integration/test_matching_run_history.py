@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from mentorhub.accounts.models import User
 from mentorhub.extensions import db
-from mentorhub.matching import engine
+from mentorhub.matching import engine, history
 from mentorhub.matching import services as matching
 from mentorhub.matching.models import Match, MatchingRun, RunStatus
 from mentorhub.programme.models import Term
@@ -270,3 +270,12 @@ def test_a_run_in_the_service_keeps_its_figures_as_the_job_does(
         # then it has the same figures the job stores
         assert (run.assigned, run.bound_assigned, run.pupil_count) == (3, 3, 3)
         assert run.started_at <= run.finished_at and run.engine_seconds > 0
+
+
+def test_a_difference_too_small_to_show_reads_as_no_difference():
+    # given an engine time a few milliseconds shorter in the later run
+    figure = history.Figure("Engine time (s)", 0.014, 0.011, decimals=2)
+    # then the difference is shown as none, never as "-0"
+    assert figure.difference == 0 and str(figure.difference) == "0.0"
+    # and a real one keeps its sign
+    assert history.Figure("Pupils assigned", 2, 3).difference == 1

@@ -107,7 +107,7 @@ class Comparison:
     figures: list[Figure]
     areas_earlier: list[str]
     areas_later: list[str]
-    changes: Changes | None  # None: a run kept no proposal (it failed, or ran before 0015)
+    changes: Changes | None  # None: a run kept no proposal (it failed, or ran before 0016)
 
 
 def _changes(earlier: list[list[int]] | None, later: list[list[int]] | None) -> Changes | None:
@@ -163,9 +163,7 @@ def compare(first: MatchingRun, second: MatchingRun) -> Comparison:
     names = dict(
         db.session.execute(
             sa.select(SubjectArea.id, SubjectArea.name).where(SubjectArea.id.in_(ids))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     earlier, later = (
         RunRow(a, a_name or "", None),

@@ -279,3 +279,28 @@ def test_a_difference_too_small_to_show_reads_as_no_difference():
     assert figure.difference == 0 and str(figure.difference) == "0.0"
     # and a real one keeps its sign
     assert history.Figure("Pupils assigned", 2, 3).difference == 1
+
+
+def test_a_failed_run_compared_shows_no_figures_and_no_count_of_changes(
+    app, approved, offer, coordinator, programme, client, login_as, monkeypatch
+):
+    # given a run that is done, then one that failed
+    offer()
+    done = _run(app, coordinator, programme)
+
+    def broken(*args, on_stage=None, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(engine, "solve", broken)
+    login_as(coordinator)
+    client.post("/matching/run")
+    failed = _runs(app)[-1].id
+    # when the coordinator compares them
+    page = client.get(f"/matching/runs/compare?run={done}&run={failed}").get_data(as_text=True)
+    # then the failed run's figures are empty, with no difference claimed
+    assigned = page.split('<th scope="row">Elever med mentor</th>')[1].split("</tr>")[0]
+    assert assigned == "<td>3</td><td>–</td><td>–</td>"
+    # but what it was given is there, and who got another mentor is said to be not known
+    pupils = page.split('<th scope="row">Elever med i körningen</th>')[1].split("</tr>")[0]
+    assert pupils == "<td>3</td><td>3</td><td>0</td>"
+    assert "Okänt: en av körningarna sparade inget förslag" in page

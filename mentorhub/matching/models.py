@@ -117,7 +117,13 @@ RUN_STAGES = ("loading", "stage1", "stage2", "saving")
 class MatchingRun(db.Model):
     """One run of the engine: who ran it, how far it has got (it runs as the job `matching.run`),
     and the pupils it could not place, with why. At most one run per term is queued or running:
-    a unique partial index holds that rule, so two starts racing cannot both get in."""
+    a unique partial index holds that rule, so two starts racing cannot both get in.
+
+    Kept for good, so the coordinator can compare runs and explain a result later
+    (`/matching/runs`): what it was given (its inputs' summary, stored once it has loaded them),
+    what it reached (its figures, stored with the proposal in one transaction, and only by a
+    run that is done: a failed run's figures stay empty, never a false 0) and the pairs it
+    proposed (`pairs`), since the next run replaces its proposal in `matches`."""
 
     __tablename__ = "matching_runs"
     __table_args__ = (
@@ -134,8 +140,9 @@ class MatchingRun(db.Model):
     term_id: Mapped[int] = mapped_column(sa.ForeignKey("terms.id"), index=True)
     run_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    assigned: Mapped[int] = mapped_column(default=0)
-    total_score: Mapped[int] = mapped_column(default=0)
+    # its figures: set when it is done, empty (None) while it runs and when it failed
+    assigned: Mapped[int | None]
+    total_score: Mapped[int | None]
     unassigned: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = mapped_column(
         sa.String(20), default=RunStatus.DONE.value, server_default=RunStatus.DONE.value
@@ -147,6 +154,32 @@ class MatchingRun(db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(80))
     updated_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]  # when the job began (it may wait in the queue first)
+
+    # its inputs' summary (counts only): the pupils it considered, the mentors' offers, their
+    # places in total, the subject areas the pupils or the offers name, the matches kept as
+    # they were (confirmed or locked)
+    pupil_count: Mapped[int | None]
+    offer_count: Mapped[int | None]
+    capacity_total: Mapped[int | None]
+    subject_area_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    kept_count: Mapped[int | None]
+
+    # the rest of its figures: the pupils left unassigned, the bound the engine proves on
+    # (assigned, score) with its kind ("stage1": engine.Assignment.stage1_bound, the kept
+    # matches added), the gap to it in % (of pupils; of the score only where the pupils reach
+    # the bound, since below it the score bound proves nothing), the engine's time in seconds
+    unassigned_count: Mapped[int | None]
+    bound_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    bound_assigned: Mapped[int | None]
+    bound_score: Mapped[int | None]
+    gap_percent: Mapped[float | None]
+    score_gap_percent: Mapped[float | None]
+    engine_seconds: Mapped[float | None]
+
+    # the proposal as the run made it, [[pupil_id, mentor_id], ...]: the next run overwrites
+    # `matches`, so comparing two runs needs their own copy. Deferred: lists never load it.
+    pairs: Mapped[list[list[int]] | None] = mapped_column(sa.JSON, deferred=True)
 
     @property
     def active(self) -> bool:

@@ -10,6 +10,7 @@ once; on RQ the page polls the run's status until it is done.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -97,12 +98,14 @@ def _report(run_id: int, stage: str) -> None:
     nothing else yet), so the page polling it sees it."""
     done = RUN_STAGES.index(stage)
     run = db.session.get(MatchingRun, run_id)
+    now = utcnow()
     run.status, run.stage, run.steps_done, run.updated_at = (
         RunStatus.RUNNING.value,
         stage,
         done,
-        utcnow(),
+        now,
     )
+    run.started_at = run.started_at or now
     db.session.commit()
     jobs.progress(stage, done, len(RUN_STAGES))
 
@@ -119,22 +122,28 @@ def perform_run(run_id: int) -> None:
     if run is None or run.status != RunStatus.QUEUED.value:
         return
     term_id, actor_id = run.term_id, run.run_by_id
+    loaded: services.Loaded | None = None
     try:
         _report(run_id, "loading")
         term = db.session.get(Term, term_id)
         loaded = services.load(term)
         db.session.commit()  # end the read: the engine needs no transaction open
+        # the engine's time, its progress reports included (each a short commit)
+        began = time.perf_counter()
         result = services.solve(loaded, on_stage=lambda stage: _report(run_id, stage))
+        seconds = time.perf_counter() - began
         _report(run_id, "saving")
         run = db.session.get(MatchingRun, run_id)
         actor = db.session.get(User, actor_id)
-        services.store(actor, db.session.get(Term, term_id), loaded, result, run)
+        services.store(actor, db.session.get(Term, term_id), loaded, result, run, seconds)
         run.steps_done = len(RUN_STAGES)
         _finish(run, RunStatus.DONE)
         db.session.flush()
     except Exception as error:
-        db.session.rollback()  # nothing of the run's proposal is kept
+        db.session.rollback()  # nothing of the run's proposal is kept, nor any figure
         run = db.session.get(MatchingRun, run_id)
+        if loaded is not None:  # what it was given is true even though it failed
+            services.note_inputs(run, loaded)
         _finish(run, RunStatus.FAILED, error=type(error).__name__[:80])
         db.session.commit()
         log.warning("matching run %d failed at %s: %s", run_id, run.stage, type(error).__name__)
@@ -154,6 +163,26 @@ def failure_text(run: MatchingRun) -> str:
             stage=STAGE_LABELS.get(run.stage or "queued", STAGE_LABELS["queued"]),
         )
     return str(_l("Matching failed: %(reason)s", reason=reason))
+
+
+def outcome_text(run: MatchingRun) -> str:
+    """The run's outcome in a few words, for the list of runs: done, failed with its reason
+    (the kind of error and the stage, as `failure_text` has them), or still under way."""
+    if run.status == RunStatus.DONE.value:
+        return str(_l("Done"))
+    if run.status == RunStatus.FAILED.value:
+        if run.error == ABANDONED:
+            return str(_l("Failed: it stopped without finishing"))
+        return str(
+            _l(
+                "Failed: %(kind)s during “%(stage)s”",
+                kind=run.error or "?",
+                stage=STAGE_LABELS.get(run.stage or "queued", STAGE_LABELS["queued"]),
+            )
+        )
+    if run.status == RunStatus.RUNNING.value:
+        return str(_l("Running"))
+    return str(STAGE_LABELS["queued"])
 
 
 def state(run: MatchingRun) -> dict[str, Any]:

@@ -7,6 +7,7 @@ already working with a mentor and only places the rest.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,12 +140,58 @@ def solve(loaded: Loaded, on_stage: Callable[[str], None] | None = None) -> engi
     )
 
 
+def note_inputs(record: MatchingRun, loaded: Loaded) -> None:
+    """The run's inputs' summary, counts only: what a later look at the run needs to explain
+    its result (a failed run keeps it too, once it has loaded them)."""
+    record.pupil_count = len(loaded.pupils)
+    record.offer_count = len(loaded.mentors)
+    record.capacity_total = sum(m.capacity for m in loaded.mentors)
+    areas = {a for p in loaded.pupils.values() for a in p.levels}
+    areas.update(a for m in loaded.mentors for a in m.subject_area_ids)
+    record.subject_area_ids = sorted(areas)
+    record.kept_count = len(loaded.locked)
+
+
+def _percent_below(bound: int, reached: int) -> float:
+    return 100.0 * (bound - reached) / bound if bound > 0 else 0.0
+
+
+def _note_figures(record: MatchingRun, result: engine.Assignment, seconds: float | None) -> None:
+    """What the run reached, beside the bound the engine proves on it. The stage-1 bound is
+    over the pupils not kept as they were, so the kept matches are added to it to compare with
+    the whole result. The score's gap is only given where the pupils reach the bound: below it,
+    the bound's score (at more pupils) proves nothing about the score at fewer."""
+    assigned, score = engine.objective(result)
+    record.assigned, record.total_score = assigned, score
+    record.unassigned_count = len(result.unassigned)
+    record.engine_seconds = seconds
+    record.pairs = sorted([m.pupil_id, m.mentor_id] for m in result.matches)
+    if result.stage1_bound is None:  # nothing to solve: no bound was computed
+        record.bound_kind = record.bound_assigned = record.bound_score = None
+        record.gap_percent = record.score_gap_percent = None
+        return
+    kept = [m for m in result.matches if m.locked]
+    record.bound_kind = "stage1"
+    record.bound_assigned = result.stage1_bound[0] + len(kept)
+    record.bound_score = result.stage1_bound[1] + sum(m.score for m in kept)
+    record.gap_percent = _percent_below(record.bound_assigned, assigned)
+    record.score_gap_percent = (
+        _percent_below(record.bound_score, score) if assigned == record.bound_assigned else None
+    )
+
+
 def store(
-    actor: User, term: Term, loaded: Loaded, result: engine.Assignment, record: MatchingRun
+    actor: User,
+    term: Term,
+    loaded: Loaded,
+    result: engine.Assignment,
+    record: MatchingRun,
+    seconds: float | None = None,
 ) -> MatchingRun:
     """Replace the term's proposals with the engine's, in the caller's transaction: confirmed
     and locked matches stay (re-read here, so one confirmed while the engine ran is kept), the
-    rooms of a pupil no longer approved end, and `record` gets the run's figures."""
+    rooms of a pupil no longer approved end, and `record` gets the run's inputs' summary and
+    figures (`seconds`: the engine's time), in the same transaction as the proposal."""
     existing = _term_matches(term)
     kept = [m for m in existing if _fixed(m) and m.pupil_id in loaded.pupils]
     ended = [(m.pupil_id, m.mentor_id) for m in existing if m not in kept and _fixed(m)]
@@ -170,9 +217,9 @@ def store(
                 reasons=[dict(r) for r in m.reasons],
             )
         )
-    record.assigned = len(result.matches)
-    record.total_score = sum(m.score for m in result.matches)
     record.unassigned = [{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned]
+    note_inputs(record, loaded)
+    _note_figures(record, result, seconds)
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "matching.run", record, assigned=record.assigned)
@@ -183,9 +230,20 @@ def run(actor: User, term: Term) -> MatchingRun:
     """Run the engine for the term now, in the caller's transaction: keep confirmed and locked
     matches, replace proposals. The coordinator's button runs it as a job instead
     (`mentorhub/matching/runs.py`); the demo and the tests call this."""
+    now = utcnow()
     loaded = load(term)
-    record = MatchingRun(term_id=term.id, run_by_id=actor.id, status=RunStatus.DONE.value)
-    return store(actor, term, loaded, solve(loaded), record)
+    began = time.perf_counter()
+    result = solve(loaded)
+    seconds = time.perf_counter() - began
+    record = MatchingRun(
+        term_id=term.id,
+        run_by_id=actor.id,
+        status=RunStatus.DONE.value,
+        created_at=now,
+        started_at=now,
+        finished_at=utcnow(),
+    )
+    return store(actor, term, loaded, result, record, seconds)
 
 
 def confirm(actor: User, term: Term) -> int:

@@ -12,7 +12,7 @@ from mentorhub import policy, web
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError, run_and_flash
 from mentorhub.extensions import db
-from mentorhub.matching import offers, reasons, rematch, runs, services
+from mentorhub.matching import history, offers, reasons, rematch, runs, services
 from mentorhub.matching.forms import MoveForm, OfferForm
 from mentorhub.matching.models import Match, MatchingRun, RunStatus
 from mentorhub.pagination import page_number
@@ -138,6 +138,33 @@ def run_status(run_id: int):
     response = jsonify(runs.state(record))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/runs")
+def run_history():
+    """The term's runs, newest first, with their inputs' summary and figures (counts only)."""
+    policy.authorize(policy.can_see_matching_runs(current_user))
+    term = _term()
+    return render_template(
+        "matching/runs.html", term=term, rows=history.runs_of(term), outcome=runs.outcome_text
+    )
+
+
+@bp.get("/runs/compare")
+def compare_runs():
+    """Two runs side by side (`?run=<id>&run=<id>`, the list's ticked boxes or its "compare
+    with the previous" link); anything but two different runs goes back to the list."""
+    policy.authorize(policy.can_see_matching_runs(current_user))
+    chosen = sorted(set(request.args.getlist("run", type=int)))
+    if len(chosen) != 2:
+        flash(_("Choose two runs to compare."), "error")
+        return redirect(url_for("matching.run_history"))
+    first, second = (db.get_or_404(MatchingRun, run_id) for run_id in chosen)
+    return render_template(
+        "matching/compare.html",
+        view=history.compare(first, second),
+        outcome=runs.outcome_text,
+    )
 
 
 @bp.post("/confirm")

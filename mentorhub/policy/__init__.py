@@ -49,6 +49,7 @@ from mentorhub.policy.matching import (
     can_follow_matching_run,
     can_rematch,
     can_run_matching,
+    can_see_matching_runs,
     can_state_offer,
 )
 from mentorhub.policy.meetings import (
@@ -170,6 +171,7 @@ __all__ = [
     "can_report_message",
     "can_rematch",
     "can_run_matching",
+    "can_see_matching_runs",
     "can_schedule_meetings",
     "can_see_my_problems",
     "can_see_own_goals",

@@ -29,6 +29,13 @@ def can_explain_matching(user: User) -> bool:
     return is_coordinator(user)
 
 
+def can_see_matching_runs(user: User) -> bool:
+    """The term's runs, kept with their inputs' summary and figures (counts only, and who ran
+    each), and two of them compared: programme administration, the coordinator's as running
+    matching is."""
+    return is_coordinator(user)
+
+
 # --- rematch (issue 16) ---------------------------------------------------------------------
 
 

@@ -60,6 +60,9 @@ ROWS = [
     row("POST /matching/run", ok=_C),
     # a run's progress, polled by the matching page while it runs
     row("GET /matching/runs/<matching_run>/status", ok=_C),
+    # the term's runs kept, and two compared: counts only, who ran them (programme admin)
+    row("GET /matching/runs", ok=_C),
+    row("GET /matching/runs/compare?run=<earlier_matching_run>&run=<matching_run>", ok=_C),
     row("POST /matching/confirm", ok=_C),
     row("POST /matching/<match>/lock", ok=_C),
     row("POST /matching/<match>/remove", ok=_C),

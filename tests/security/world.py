@@ -182,7 +182,11 @@ def build(app: Flask) -> World:
         db.session.add(offer)
         db.session.flush()
         db.session.add(MentorOfferSubject(offer_id=offer.id, subject_area_id=area.id))
-        # a matching run the coordinator started, finished (its status is polled)
+        # a matching run the coordinator started, finished (its status is polled), and an
+        # earlier one to compare it with
+        earlier_matching_run = MatchingRun(term_id=term.id, run_by_id=people[c.COORDINATOR].id)
+        db.session.add(earlier_matching_run)
+        db.session.flush()
         matching_run = MatchingRun(term_id=term.id, run_by_id=people[c.COORDINATOR].id)
         db.session.add(matching_run)
 
@@ -352,6 +356,7 @@ def build(app: Flask) -> World:
             "term": term.id,
             "match": matches[0].id,
             "matching_run": matching_run.id,
+            "earlier_matching_run": earlier_matching_run.id,
             "room": room.id,
             "old_room": old_room.id,
             "other_room": other_room.id,

@@ -50,3 +50,17 @@ def test_only_an_active_coordinator_may_rematch(world):
         world.alva,
     ):
         assert not policy.can_rematch(other), other.name
+
+
+def test_only_an_active_coordinator_may_see_and_compare_the_runs_kept(world):
+    # Given the people around a pupil and the programme's coordinators
+    # Then only an active coordinator may see the term's runs and compare two of them
+    assert policy.can_see_matching_runs(world.coordinator)
+    for other in (
+        world.inactive_coordinator,
+        world.mentor,
+        world.home_teacher,
+        world.special_educator,
+        world.alva,
+    ):
+        assert not policy.can_see_matching_runs(other), other.name

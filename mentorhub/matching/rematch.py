@@ -47,8 +47,6 @@ from mentorhub.matching.services import (
 )
 from mentorhub.programme.models import Term
 from mentorhub.rooms import services as rooms
-from mentorhub.rooms.models import Room, RoomMember
-from mentorhub.timeutil import utcnow
 
 # Why a current match no longer keeps the engine's hard rules (engine module docstring).
 MENTOR_LEFT = "mentor_left"  # the mentor has no offer this term any more (or left)
@@ -485,41 +483,5 @@ def apply(
             new_mentor=c.new.mentor_id if c.new else None,
             moved=not c.affected or None,
         )
-    _end_rooms(actor, ended)
+    rooms.end_memberships_of(actor, ended)
     return plan
-
-
-def _end_rooms(actor: User, ended: list[tuple[int, int]]) -> None:
-    """`rooms.end_memberships` for many (pupil, mentor) pairs in two queries: each pupil leaves
-    the mentor's rooms at once unless a confirmed match to that mentor still stands; the rows
-    stay (`removed_at`), so the history stays."""
-    if not ended:
-        return
-    pairs = sa.tuple_(Match.pupil_id, Match.mentor_id).in_(ended)
-    still = set(
-        db.session.execute(
-            sa.select(Match.pupil_id, Match.mentor_id).where(
-                pairs, Match.status == MatchStatus.CONFIRMED.value
-            )
-        ).all()
-    )
-    gone = [p for p in ended if tuple(p) not in still]
-    if not gone:
-        return
-    rows = db.session.execute(
-        sa.select(RoomMember, Room)
-        .join(Room, Room.id == RoomMember.room_id)
-        .where(
-            sa.tuple_(RoomMember.user_id, Room.mentor_id).in_(gone),
-            RoomMember.removed_at.is_(None),
-        )
-    ).all()
-    now = utcnow()
-    for member, room in rows:
-        member.removed_at = now
-        audit.record(actor, "room.remove_member", room, person=member.user, reason="match_ended")
-        db.session.expire(room, ["members"])
-    db.session.flush()
-    rooms.access_may_have_ended(
-        sorted({m.user_id for m, _r in rows}), sorted({r.id for _m, r in rows})
-    )

@@ -117,24 +117,31 @@ def end_memberships(actor: User, pupil_id: int, mentor_id: int) -> list[int]:
     once, unless another confirmed match to the same mentor still stands. The rows stay
     (`removed_at`), so the history and who wrote it stay; the mentor keeps reading it.
     Returns the rooms left."""
-    still_matched = db.session.scalar(
-        sa.select(Match.id)
-        .where(
-            Match.pupil_id == pupil_id,
-            Match.mentor_id == mentor_id,
-            Match.status == MatchStatus.CONFIRMED.value,
-        )
-        .limit(1)
+    return end_memberships_of(actor, [(pupil_id, mentor_id)])
+
+
+def end_memberships_of(actor: User, ended: list[tuple[int, int]]) -> list[int]:
+    """`end_memberships` for many (pupil, mentor) pairs at once (a rematch), in two queries
+    whatever their number. Returns the rooms left."""
+    if not ended:
+        return []
+    still = set(
+        db.session.execute(
+            sa.select(Match.pupil_id, Match.mentor_id).where(
+                sa.tuple_(Match.pupil_id, Match.mentor_id).in_(ended),
+                Match.status == MatchStatus.CONFIRMED.value,
+            )
+        ).all()
     )
-    if still_matched is not None:
+    gone = [pair for pair in ended if tuple(pair) not in still]
+    if not gone:
         return []
     rows = db.session.execute(
         sa.select(RoomMember, Room)
         .join(Room, Room.id == RoomMember.room_id)
         .where(
-            RoomMember.user_id == pupil_id,
+            sa.tuple_(RoomMember.user_id, Room.mentor_id).in_(gone),
             RoomMember.removed_at.is_(None),
-            Room.mentor_id == mentor_id,
         )
     ).all()
     now = utcnow()
@@ -143,8 +150,8 @@ def end_memberships(actor: User, pupil_id: int, mentor_id: int) -> list[int]:
         audit.record(actor, "room.remove_member", room, person=member.user, reason="match_ended")
         db.session.expire(room, ["members"])
     db.session.flush()
-    left = [room.id for _member, room in rows]
-    access_may_have_ended([pupil_id], left)
+    left = sorted({room.id for _member, room in rows})
+    access_may_have_ended(sorted({member.user_id for member, _room in rows}), left)
     return left
 
 

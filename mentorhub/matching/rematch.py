@@ -44,6 +44,7 @@ from mentorhub.matching.services import (
     _engine_mentor,
     _engine_pupils,
     _term_matches,
+    match_row,
 )
 from mentorhub.programme.models import Term
 from mentorhub.rooms import services as rooms
@@ -452,19 +453,7 @@ def apply(
             if old is not None:
                 db.session.delete(old)
         elif old is None:
-            db.session.add(
-                Match(
-                    term_id=term.id,
-                    pupil_id=new.pupil_id,
-                    mentor_id=new.mentor_id,
-                    subject_area_id=new.subject_area_id,
-                    slot=new.slot_id,
-                    group_key=new.group_key,
-                    score=new.score,
-                    reasons=[dict(r) for r in new.reasons],
-                    locked=True,
-                )
-            )
+            db.session.add(match_row(term.id, new, locked=True))
         else:
             if new.mentor_id != old.mentor_id:
                 # a new mentor is told when the coordinator confirms, as after a move by hand;

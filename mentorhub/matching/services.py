@@ -36,6 +36,21 @@ def _approved_pupil_ids(term: Term) -> list[int]:
     return list(db.session.scalars(_approved_pupils(term)))
 
 
+def match_row(term_id: int, m: engine.Match, *, locked: bool = False) -> Match:
+    """The stored proposal for one of the engine's matches."""
+    return Match(
+        term_id=term_id,
+        pupil_id=m.pupil_id,
+        mentor_id=m.mentor_id,
+        subject_area_id=m.subject_area_id,
+        slot=m.slot_id,
+        group_key=m.group_key,
+        score=m.score,
+        reasons=[dict(r) for r in m.reasons],
+        locked=locked,
+    )
+
+
 def _approved_pupils(term: Term) -> sa.Select:
     """The pupils approved for the term whose accounts are active (their ids)."""
     return (
@@ -199,24 +214,9 @@ def store(
         if match not in kept:
             db.session.delete(match)
     db.session.flush()
-    for pupil_id, mentor_id in ended:  # a pupil no longer approved: their rooms end too
-        rooms.end_memberships(actor, pupil_id, mentor_id)
+    rooms.end_memberships_of(actor, ended)  # pupils no longer approved: their rooms end too
     kept_ids = {m.pupil_id for m in kept}
-    for m in result.matches:
-        if m.pupil_id in kept_ids:
-            continue
-        db.session.add(
-            Match(
-                term_id=term.id,
-                pupil_id=m.pupil_id,
-                mentor_id=m.mentor_id,
-                subject_area_id=m.subject_area_id,
-                slot=m.slot_id,
-                group_key=m.group_key,
-                score=m.score,
-                reasons=[dict(r) for r in m.reasons],
-            )
-        )
+    db.session.add_all(match_row(term.id, m) for m in result.matches if m.pupil_id not in kept_ids)
     record.unassigned = [{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned]
     note_inputs(record, loaded)
     _note_figures(record, result, seconds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,4 +93,19 @@ def job_queue() -> dict[str, Any]:
         queue.name: {"queued": queue.count, "failed": FailedJobRegistry(queue=queue).count}
         for queue in Queue.all(connection=connection)
     }
-    return {"ok": True, "queues": queues}
+    return {"ok": True, "queues": queues, "hand_on": _hand_on()}
+
+
+def _hand_on() -> dict[str, int]:
+    """Jobs committed but not yet confirmed on the queue (`pending_jobs`), and how many of
+    them are past `JOBS_HANDOFF_GRACE`: more than none overdue means the scheduler's sweep is
+    not running, or Redis refuses it."""
+    from mentorhub.jobs.models import PendingJob
+    from mentorhub.timeutil import utcnow
+
+    grace = float(current_app.config.get("JOBS_HANDOFF_GRACE", 60))
+    due = PendingJob.created_at < utcnow() - timedelta(seconds=grace)
+    pending, overdue = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(due)).select_from(PendingJob)
+    ).one()
+    return {"pending": int(pending), "overdue": int(overdue)}

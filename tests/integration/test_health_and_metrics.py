@@ -175,7 +175,36 @@ def test_the_job_queue_check_reports_each_queues_depth_and_failed_jobs(app, on_r
         # then it counts both, by queue
         assert result["ok"] is True
         assert result["queues"][queue.name] == {"queued": 1, "failed": 1}
+        assert result["hand_on"] == {"pending": 0, "overdue": 0}
     finally:
         for job_id in FailedJobRegistry(queue=queue).get_job_ids():
             FailedJobRegistry(queue=queue).remove(job_id, delete_job=True)
         queue.delete(delete_jobs=True)
+
+
+def test_the_job_queue_check_counts_jobs_whose_hand_on_to_redis_is_overdue(app, on_redis):
+    from datetime import timedelta
+
+    from mentorhub.extensions import db
+    from mentorhub.health import builtin
+    from mentorhub.jobs.models import PendingJob
+    from mentorhub.timeutil import utcnow
+
+    # given one job committed a moment ago and one whose hand-on failed two minutes ago
+    with app.app_context():
+        db.session.add_all(
+            [
+                PendingJob(id=str(uuid.uuid4()), name="mail.send", kwargs={"mail_id": 1}),
+                PendingJob(
+                    id=str(uuid.uuid4()),
+                    name="mail.send",
+                    kwargs={"mail_id": 2},
+                    created_at=utcnow() - timedelta(minutes=2),
+                ),
+            ]
+        )
+        db.session.commit()
+        # when the job-queue check runs
+        result = builtin.job_queue()
+    # then both are waiting for Redis, and the old one is overdue (the sweep is not running)
+    assert result["hand_on"] == {"pending": 2, "overdue": 1}

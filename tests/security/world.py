@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 from mentorhub.accounts.models import Invitation, LoginSession, PasswordReset, User, UserRole
 from mentorhub.extensions import db, limiter
 from mentorhub.jobs.models import FailedJob
+from mentorhub.reports import cache as report_cache
 from mentorhub.timeutil import utcnow
 from tests.conftest import PASSWORD, nomination_data
 from tests.security import columns as c
@@ -428,9 +429,16 @@ def rolled_back(app: Flask) -> Iterator[None]:
     factory.configure(join_transaction_mode="create_savepoint")
     engines[None] = connection
     limiter.reset()
+    # Reports are counted in the request here, never kept: a kept report is recounted in a
+    # thread of its own after a committed write, and here that thread would share the one
+    # connection every session uses (its savepoints broke the request's).
+    report_cache.clear()
+    cache_seconds = app.config["REPORT_CACHE_SECONDS"]
+    app.config["REPORT_CACHE_SECONDS"] = 0
     try:
         yield
     finally:
+        app.config["REPORT_CACHE_SECONDS"] = cache_seconds
         with app.app_context():
             db.session.remove()
         engines[None] = engine

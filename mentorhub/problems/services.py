@@ -213,7 +213,7 @@ def pupil_levels(pupil_ids: Iterable[int], subject_area_id: int) -> dict[int, in
             PupilLevel.pupil_id.in_(ids), PupilLevel.subject_area_id == subject_area_id
         )
     )
-    return dict(rows.tuples().all())
+    return {pupil_id: level for pupil_id, level in rows}
 
 
 def default_levels(problem: Problem, room: Room) -> dict[int, int]:

@@ -122,18 +122,13 @@ def _load_user(user_id: str):
     (bumped by deactivation, a password reset and "sign out everywhere"), and the session holds
     the key of this one sign-in, which signing out ends: a copy of an old cookie is refused."""
     from mentorhub.accounts import services as accounts
-    from mentorhub.accounts.models import User
 
     try:
         raw_id, raw_version = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        pk = int(raw_id)
     except (ValueError, TypeError):
         return None
-    if user is None or not user.active or str(user.session_version) != raw_version:
-        return None
-    if not accounts.session_is_live(user, session.get(accounts.SESSION_KEY)):
-        return None
-    return user
+    return accounts.signed_in_user(pk, raw_version, session.get(accounts.SESSION_KEY))
 
 
 def _select_locale() -> str:
@@ -255,6 +250,9 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def commit_and_secure(response):
+        # Asked before the commit, which expires every loaded object: asked after it, the
+        # signed-in user (and their roles) would be loaded again just to set one header.
+        signed_in = bool(current_user and current_user.is_authenticated)
         # One commit per request, here: a refused or failed request stores nothing, and what
         # the request queued for after its commit (broadcasts, cut-offs, mail) runs only then.
         if response.status_code < 400:
@@ -278,7 +276,7 @@ def _register_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["MENTORHUB_TLS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        if signed_in:
             headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -1,6 +1,7 @@
 """Signing in and out, deactivation and the neutral error message."""
 
 import pytest
+import sqlalchemy as sa
 
 from mentorhub.accounts.models import Role
 from tests.conftest import PASSWORD, login
@@ -54,3 +55,42 @@ def test_login_redirect_never_leaves_the_site(client, mentor, target):
         data={"email": mentor.email, "password": PASSWORD, "next": target},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_a_signed_in_request_loads_its_user_roles_and_sign_in_once(
+    client, mentor, login_as, count_queries
+):
+    # given a mentor who is signed in
+    login_as(mentor)
+    # when they open the start page, whose request ends in a commit
+    with count_queries() as statements:
+        response = client.get("/")
+    # then who they are (user, roles, live sign-in) is one statement, read before the commit
+    # and not again after it
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    user_loads = [s for s in statements if "FROM users" in s]
+    assert len(user_loads) == 1
+    assert "login_sessions" in user_loads[0] and "user_roles" in user_loads[0]
+    assert not [s for s in statements if s.lstrip().startswith("SELECT user_roles")]
+
+
+def test_a_request_with_an_ended_sign_in_is_treated_as_signed_out(client, mentor, login_as):
+    # given a mentor signed in, whose sign-in is then ended on the server
+    login_as(mentor)
+    from mentorhub.accounts.models import LoginSession
+    from mentorhub.extensions import db
+    from mentorhub.timeutil import utcnow
+
+    with client.application.app_context():
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.user_id == mentor.id)
+            .values(ended_at=utcnow())
+        )
+        db.session.commit()
+    # when they open the start page with the same cookie
+    response = client.get("/")
+    # then they are sent to sign in
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")

@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/chat_load.py --db both          # MentorHub on SQLite and PostgreSQL
     .venv/bin/python benchmarks/chat_load.py --knee 1000,2000,4000,6000
     .venv/bin/python benchmarks/chat_load.py --servers mentorhub,bare --reference gevent --no-pin
+    .venv/bin/python benchmarks/chat_load.py --db postgres --workers 1,2 --rooms 200
 
 The servers (each a child in its own process group, killed at the end; only 127.0.0.1):
 
@@ -20,6 +21,13 @@ The servers (each a child in its own process group, killed at the end; only 127.
     the app's `send` event: access check, rate limit, Markdown rendering and sanitising, a
     per-room seq under the room lock, commit, then the broadcast and the ack. `--db both` runs
     MentorHub twice (SQLite, then PostgreSQL); the references run once.
+    `--workers 1,2` (PostgreSQL) runs MentorHub once per number of workers: above 1, as
+    `make run-scaled` serves it, that many gunicorn processes of one gevent worker each, the
+    Socket.IO channel and the rate limits on Redis (`--redis-url`, a fresh channel per run), and
+    nginx in front, rendered from deploy/nginx.conf.j2; the clients connect through nginx, and
+    the server's CPU is that of every worker and of nginx. Pinned, all of them share the server
+    core: the same CPU as one worker, so the figures show what scaling out costs per message;
+    `--no-pin` lets them spread over both cores (shared with the generator).
 (b) "flask-ref": a bare Flask-SocketIO app (`flask_reference_app()` below) on the same stack:
     gunicorn, the same worker class, 1 worker, the same config file when present, async_mode
     gevent; no database, no login. `join` joins the room; `send` broadcasts a payload of
@@ -315,6 +323,7 @@ class Target:
     def __init__(self, args, tmp: Path) -> None:
         self.args, self.tmp = args, tmp
         self.process: subprocess.Popen | None = None
+        self.processes: list[subprocess.Popen] = []  # every process that serves (workers, nginx)
         self.url = ""
         self.log = tmp / "server.log"
         self.notes: list[str] = []
@@ -327,7 +336,7 @@ class Target:
         return [(k // MEMBERS + 1, None) for k in range(first, last)]
 
     def cpu(self) -> tuple[float, set[int]]:
-        pids = _process_tree(self.process.pid)
+        pids = [p for process in self.processes for p in _process_tree(process.pid)]
         return sum(_proc_cpu(p) for p in pids), set(pids)
 
     def db_cpu(self) -> float | None:
@@ -340,8 +349,8 @@ class Target:
         return []
 
     def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process)
+        for process in self.processes:
+            _stop(process)
 
     def cleanup(self) -> None:
         pass
@@ -349,9 +358,13 @@ class Target:
     async def _launch(self, command: list[str], env: dict[str, str], port: int) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.process = _spawn(command, env, self.log, not self.args.no_pin)
+        self.processes.append(self.process)
         await _wait_healthy(self.url, self.process, self.log)
+        self._note_cores()
+
+    def _note_cores(self) -> None:
         cores = {}
-        for pid in _process_tree(self.process.pid):
+        for pid in self.cpu()[1]:
             with contextlib.suppress(OSError):
                 cores[pid] = ",".join(map(str, sorted(os.sched_getaffinity(pid))))
         self.notes.append(f"server processes and their cores: {cores}")
@@ -386,10 +399,13 @@ class FlaskTarget(Target):
 
 
 class MentorHubTarget(Target):
-    def __init__(self, args, tmp: Path, db_kind: str) -> None:
+    def __init__(self, args, tmp: Path, db_kind: str, workers: int = 1) -> None:
         super().__init__(args, tmp)
         self.db_kind = db_kind
+        self.workers = workers
         self.name = f"MentorHub ({db_kind})"
+        if workers > 1:
+            self.name = f"MentorHub ({db_kind}) x{workers}"  # behind nginx, channel on Redis
         self.log = tmp / f"mentorhub-{db_kind}.log"
         self.database_url = ""
         self.members: list[tuple[int, str]] = []  # (room id, email), index = member
@@ -424,9 +440,47 @@ class MentorHubTarget(Target):
         )
         rooms = _seed(self.database_url, math.ceil(members / MEMBERS))
         self.members = [(room_id, email) for room_id, emails in rooms for email in emails]
+        if self.workers > 1:
+            await self._launch_scaled(env)
+            return
         port = _free_port()
         command = _gunicorn("mentorhub.wsgi:app", port, self.args.worker_connections)
         await self._launch(command, env, port)
+
+    async def _launch_scaled(self, env: dict[str, str]) -> None:
+        """As `make run-scaled` serves it (mentorhub/scaled.py): `workers` gunicorn processes of
+        one gevent worker each, on ports of their own, sharing one Socket.IO channel on Redis
+        (a fresh channel name per run) and the rate limits kept there, with nginx in front,
+        rendered from deploy/nginx.conf.j2 (route-cookie stickiness; these clients use the
+        WebSocket transport alone, so each socket is one connection nginx hashes once)."""
+        from mentorhub import scaled
+
+        env = dict(env)
+        env.update(
+            REDIS_URL=self.args.redis_url,
+            SOCKETIO_CHANNEL=f"bench-chat-{uuid.uuid4().hex[:8]}",
+            PROXY_COUNT="1",
+        )
+        addresses = []
+        for n in range(1, self.workers + 1):
+            port = _free_port()
+            command = _gunicorn("mentorhub.wsgi:app", port, self.args.worker_connections)
+            log = self.tmp / f"worker-{n}.log"
+            process = _spawn(command, env, log, not self.args.no_pin)
+            self.processes.append(process)
+            await _wait_healthy(f"http://127.0.0.1:{port}", process, log)
+            addresses.append(f"127.0.0.1:{port}")
+        port = _free_port()
+        prefix = self.tmp / "nginx"
+        conf = scaled.render_nginx(prefix, f"127.0.0.1:{port}", addresses)
+        binary, log = scaled.nginx_binary(), prefix / "error.log"
+        command = [binary, "-p", str(prefix), "-c", str(conf), "-e", str(log)]
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = _spawn(command, env, log, not self.args.no_pin)
+        self.processes.append(self.process)
+        await _wait_healthy(self.url, self.process, log)
+        self.notes.append(f"{self.workers} workers behind nginx ({', '.join(addresses)})")
+        self._note_cores()
 
     async def cookies(self, first: int, last: int) -> list[tuple[int, str | None]]:
         gate = asyncio.Semaphore(self.args.login_concurrency)
@@ -1041,9 +1095,11 @@ def _targets(args, tmp: Path) -> list[Target]:
         if name == "mentorhub":
             kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             for kind in kinds:
-                folder = tmp / f"mentorhub-{kind}"
-                folder.mkdir()
-                targets.append(MentorHubTarget(args, folder, kind))
+                # Several workers share one database: PostgreSQL only, as in run-scaled.
+                for workers in args.workers if kind == "postgres" else [1]:
+                    folder = tmp / f"mentorhub-{kind}-{workers}"
+                    folder.mkdir()
+                    targets.append(MentorHubTarget(args, folder, kind, workers))
         elif name == "flask":
             targets.append(FlaskTarget(args, tmp))
         else:
@@ -1102,6 +1158,14 @@ def main() -> int:
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     parser.add_argument("--no-pin", action="store_true", help="no taskset / sched_setaffinity")
+    parser.add_argument(
+        "--workers",
+        type=_ints,
+        default=[1],
+        help="N1,N2,...: MentorHub on PostgreSQL with each number of workers in turn; above 1, "
+        "behind nginx with the Socket.IO channel on Redis (mentorhub/scaled.py's shape)",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--knee", type=_ints, help="N1,N2,...: connections per step")
     parser.add_argument("--knee-period", type=float, default=30.0, help="s between a member's")
     parser.add_argument("--knee-duration", type=float, default=30.0, help="s of sending per step")

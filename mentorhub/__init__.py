@@ -90,11 +90,13 @@ def _init_extensions(app: Flask) -> None:
 
     app.session_interface = events.SocketSessions()
 
+    manager = events.client_manager(app.config)
+    manager.app = app
     socketio.init_app(
         app,
         # Redis between workers when REDIS_URL is set; either way a manager that can end
         # someone's sockets on every worker (see chat/events.py)
-        client_manager=events.client_manager(app.config),
+        client_manager=manager,
         # A message bigger than this closes the socket unanswered; one below it gets an ack
         # (`too_long` for a long body: the limit itself is the service's).
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],

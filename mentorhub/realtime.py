@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from mentorhub.after_commit import after_commit
+from mentorhub.after_commit import after_commit, after_commit_once
 
 _handlers: dict[str, Callable] = {}
 
@@ -59,3 +59,14 @@ def sessions_ended(user_id: int) -> None:
 def login_ended(login_key: str) -> None:
     """One sign-in ended (signing out): the sockets opened with it are disconnected."""
     after_commit(_dispatch, "login_ended", login_key)
+
+
+def reports_changed() -> None:
+    """What the programme report counts was written: once the transaction commits, every other
+    worker recounts the reports it keeps (this one does so itself, `reports.cache`), so a
+    coordinator whose next click lands on another worker does not read the old figures."""
+    after_commit_once(_reports_changed)
+
+
+def _reports_changed() -> None:
+    _dispatch("reports_changed")

@@ -349,6 +349,11 @@ def _login_ended(login_key: str) -> None:
     _end_sockets(login_channel(login_key))
 
 
+@realtime.handles("reports_changed")
+def _reports_changed() -> None:
+    _manager().on_other_workers("reports_stale")
+
+
 def _end_sockets(to: str) -> None:
     """Tell every socket in `to` its session ended, then disconnect each, on every worker."""
     socketio.emit("session_ended", {}, to=to)
@@ -367,10 +372,23 @@ class _OnEveryWorker:
     on the `close_room` message with one key more (`mentorhub`); every worker runs them on its
     own sockets of that channel. A worker without this class would just close the channel."""
 
+    # The Flask app, for what a message asks of this worker outside any request (create_app).
+    app = None
+
     def on_every_worker(self, op: str, to: str, room: str | None = None) -> None:
         self._apply(op, to, room)
 
+    def on_other_workers(self, op: str) -> None:
+        """Ask every other worker to do `op` (one worker: there are none)."""
+
     def _apply(self, op: str, to: str, room: str | None) -> None:
+        if op == "reports_stale":
+            if self.app is not None:
+                from mentorhub.reports import cache
+
+                with self.app.app_context():
+                    cache.stale_elsewhere()
+            return
         namespace = "/"
         sids = [sid for sid, _eio in self.get_participants(namespace, to)]
         for sid in sids:
@@ -413,6 +431,18 @@ class QueueManager(_OnEveryWorker, python_socketio.RedisManager):
         }
         self._apply(op, to, room)  # this worker
         self._publish(message)  # the others
+
+    def on_other_workers(self, op: str) -> None:
+        self._publish(
+            {
+                "method": "close_room",
+                # A worker of an older version closes this channel, which no socket is in.
+                "room": "mentorhub-workers",
+                "namespace": "/",
+                "mentorhub": {"op": op, "room": None},
+                "host_id": self.host_id,  # python-socketio skips its own messages
+            }
+        )
 
     def _handle_close_room(self, message):
         extra = message.get("mentorhub")

@@ -7,15 +7,18 @@ report is kept per (filters, language) until either a statement writes to a tabl
 `count_tables` (any INSERT, UPDATE or DELETE on it, seen at the engine, so ORM flushes, bulk
 statements and raw deletes alike) or `REPORT_CACHE_SECONDS` have passed. `reports.services`
 names the tables of who is in the programme; the day's activity waits for the time, so a busy
-chat or a morning of attendance marks does not empty the cache. The cache is per process: with
-several workers, another worker's write is seen here only when the time runs out, so the page
-says when its figures were computed.
+chat or a morning of attendance marks does not empty the cache. The cache is per process.
 
 Nobody should wait for a recount (half a second at 10,000 pupils, against a few milliseconds for
 any other page): a report grown old is answered once more while it is recounted behind the
 scenes, and a write to what reports count has every report read before recounted behind the
 scenes as soon as the write is committed (through the after-commit queue), so the coordinator
-who approves a nomination and then opens the report finds it counted already. Recounts of one
+who approves a nomination and then opens the report finds it counted already. With several
+workers the same commit tells the others, over the Socket.IO channel on Redis
+(`realtime.reports_changed`), and each recounts what it keeps: the next click finds fresh
+figures whichever worker it reaches. A worker that misses the message (Redis down for a
+moment) is fresh again when `REPORT_CACHE_SECONDS` run out, and the page says when its figures
+were computed. Recounts of one
 report never overlap: writes that come while one runs ask for one more after it. A reader who
 comes while the recount runs waits for it rather than counting a second time.
 """
@@ -33,7 +36,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.engine import Engine
 
-from mentorhub import after_commit
+from mentorhub import after_commit, realtime
 
 T = TypeVar("T")
 log = logging.getLogger("mentorhub.reports")
@@ -198,3 +201,11 @@ def _written(conn, clauseelement, multiparams, params, execution_options, result
             if has_app_context():
                 # The recount must read what this statement wrote, so it waits for the commit.
                 after_commit.after_commit_once(recount_all)
+                realtime.reports_changed()
+
+
+def stale_elsewhere() -> None:
+    """Another worker committed a write to what reports count: every report kept here is stale,
+    and is recounted behind the scenes (in the app's context, which the caller gives)."""
+    invalidate()
+    recount_all()

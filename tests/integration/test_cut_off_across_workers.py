@@ -1,5 +1,6 @@
 """Two real workers (gunicorn, gevent) sharing one database and one Redis message queue: a
-change made on worker A ends a socket that is open on worker B, and a 2 MB chat body gets a
+change made on worker A ends a socket that is open on worker B, a school added on worker A is in
+the report worker B had kept, and a 2 MB chat body gets a
 `too_long` ack over a real transport instead of a closed connection.
 
 Redis runs at 127.0.0.1:6379; every run uses a channel of its own, so parallel runs do not
@@ -160,3 +161,52 @@ def test_a_pupil_removed_on_worker_a_is_refused_at_his_next_send_on_worker_b(two
         assert sorted(stored) == ["before-removal-1"]
     engine.dispose()
     sock.disconnect()
+
+
+def _add_coordinator(database_url: str, email: str) -> None:
+    from sqlalchemy.orm import Session
+    from werkzeug.security import generate_password_hash
+
+    from mentorhub.accounts.models import Role, User, UserRole
+
+    engine = sa.create_engine(database_url)
+    with Session(engine) as session:
+        user = User(email=email, name="Sara Samordnare")
+        user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+        user.role_rows = [UserRole(role=Role.COORDINATOR.value)]
+        session.add(user)
+        session.commit()
+    engine.dispose()
+
+
+def test_a_school_added_on_worker_a_is_in_the_report_worker_b_had_counted_before(two_workers):
+    import time
+
+    a, b = two_workers["a"], two_workers["b"]
+    email = f"samordnare-{uuid.uuid4().hex[:6]}@example.se"
+    _add_coordinator(two_workers["database_url"], email)
+    # given the programme report read on worker B, and so kept there
+    on_b = _signed_in(b, email)
+    before = on_b.get(f"{b}/reports/", timeout=WAIT)
+    assert before.status_code == 200 and "Ekbacksskolan" not in before.text
+    # when the coordinator, served by worker A, adds a school
+    on_a = _signed_in(a, email)
+    form = on_a.get(f"{a}/programme/schools/new", timeout=5)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text).group(1)
+    saved = on_a.post(
+        f"{a}/programme/schools/new",
+        data={"csrf_token": token, "name": "Ekbacksskolan", "kind": "compulsory", "active": "y"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert saved.status_code == 302
+    # then worker B's report has it at the next reads, not only once its kept copy runs out
+    # (REPORT_CACHE_SECONDS, five minutes): worker A's commit told B over Redis to recount
+    deadline = time.monotonic() + WAIT
+    while True:
+        after = on_b.get(f"{b}/reports/", timeout=WAIT)
+        if "Ekbacksskolan" in after.text or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert after.status_code == 200
+    assert "Ekbacksskolan" in after.text

@@ -73,6 +73,21 @@ class World:
     concern: Concern  # about Alva, open
     closed_concern: Concern
 
+    def everyone_but_an_active_coordinator(self) -> tuple:
+        """Who a coordinator-only rule refuses: staff of every other role, a pupil, a
+        coordinator who is no longer active, a visitor who is not signed in, and nobody."""
+        from flask_login import AnonymousUserMixin
+
+        return (
+            self.inactive_coordinator,
+            self.mentor,
+            self.home_teacher,
+            self.special_educator,
+            self.alva,
+            AnonymousUserMixin(),
+            None,
+        )
+
 
 def _user(name: str, *roles: Role, school: School | None = None, active: bool = True) -> User:
     user = User(

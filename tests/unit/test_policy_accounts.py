@@ -68,13 +68,5 @@ def test_only_coordinators_read_accessibility_feedback_though_anyone_sends_it(wo
 def test_only_an_active_coordinator_manages_failed_background_jobs(world):
     # the failed-jobs page (/programme/jobs): try again, remove
     assert policy.can_manage_jobs(world.coordinator)
-    for other in (
-        world.inactive_coordinator,
-        world.mentor,
-        world.home_teacher,
-        world.special_educator,
-        world.alva,
-        AnonymousUserMixin(),
-        None,
-    ):
-        assert not policy.can_manage_jobs(other)
+    for other in world.everyone_but_an_active_coordinator():
+        assert not policy.can_manage_jobs(other), other

@@ -1,5 +1,7 @@
 """Matching rules (mentorhub/policy/matching.py)."""
 
+import pytest
+
 from mentorhub import policy
 from mentorhub.matching.models import MatchingRun
 
@@ -24,43 +26,16 @@ def test_can_state_offer(world):
     assert not policy.can_state_offer(world.alva)
 
 
-def test_only_an_active_coordinator_may_ask_why_not(world):
-    # Given the people around a pupil and the programme's coordinators
-    # Then only an active coordinator may see why a pupil was or was not matched
-    assert policy.can_explain_matching(world.coordinator)
-    for other in (
-        world.inactive_coordinator,
-        world.mentor,
-        world.home_teacher,
-        world.special_educator,
-        world.alva,
-    ):
-        assert not policy.can_explain_matching(other), other.name
-
-
-def test_only_an_active_coordinator_may_rematch(world):
-    # Given the people around a pupil and the programme's coordinators
-    # Then only an active coordinator may preview and apply a rematch
-    assert policy.can_rematch(world.coordinator)
-    for other in (
-        world.inactive_coordinator,
-        world.mentor,
-        world.home_teacher,
-        world.special_educator,
-        world.alva,
-    ):
-        assert not policy.can_rematch(other), other.name
-
-
-def test_only_an_active_coordinator_may_see_and_compare_the_runs_kept(world):
-    # Given the people around a pupil and the programme's coordinators
-    # Then only an active coordinator may see the term's runs and compare two of them
-    assert policy.can_see_matching_runs(world.coordinator)
-    for other in (
-        world.inactive_coordinator,
-        world.mentor,
-        world.home_teacher,
-        world.special_educator,
-        world.alva,
-    ):
-        assert not policy.can_see_matching_runs(other), other.name
+@pytest.mark.parametrize(
+    "rule",
+    [
+        policy.can_explain_matching,  # why a pupil was or was not matched
+        policy.can_rematch,  # preview and apply a rematch
+        policy.can_see_matching_runs,  # the term's runs, and two of them compared
+    ],
+    ids=lambda rule: rule.__name__,
+)
+def test_only_an_active_coordinator_may_use_the_coordinators_matching_tools(world, rule):
+    assert rule(world.coordinator)
+    for other in world.everyone_but_an_active_coordinator():
+        assert not rule(other), other

@@ -1271,10 +1271,11 @@ def solve_exact(
 
     The fast engine (:func:`solve`) runs first; its answer is CP-SAT's hint, and it is kept
     unless CP-SAT finds a strictly better one, so a time-out is never worse than the fast
-    engine. Above ``max_pupils`` pupils only the fast engine runs (``exact_status``
-    "too_large"). The result has the fast engine's ``stage1_bound`` and ``slot_bound`` (over
-    the pupils not locked) and, on the whole result, ``exact_bound``: the smallest of CP-SAT's
-    proven bound and the slot bound with the locked matches added.
+    engine. ``on_stage`` hears the fast engine's stages, then "exact" as CP-SAT begins. Above
+    ``max_pupils`` pupils only the fast engine runs (``exact_status`` "too_large"). The result
+    has the fast engine's ``stage1_bound`` and ``slot_bound`` (over the pupils not locked) and,
+    on the whole result, ``exact_bound``: the smallest of CP-SAT's proven bound and the slot
+    bound with the locked matches added.
 
     The CP-SAT model (see :func:`_exact_model`): per pupil at most one choice, either an
     individual session (mentor, slot) in a free shared slot, scored in the pair's best area, or
@@ -1308,6 +1309,8 @@ def solve_exact(
     if objective(fast) >= slot_total:  # the fast result meets a bound: nothing can beat it
         return _with(fast, status="proven", bound=objective(fast), optimal=True, began=began)
 
+    if on_stage is not None:
+        on_stage("exact")
     model = _exact_model(ix, locks, pairs, weights)
     model.hint(fast, ix)
     solver = cp_model.CpSolver()

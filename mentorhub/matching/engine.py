@@ -70,13 +70,34 @@ returned. It always keeps every hard rule, but it is not proven optimal for the 
 by. Against exhaustive search of the full model on 500 random small instances (up to 7 pupils,
 2 mentors, 4 slots) it reached the optimal count in 493 and the optimal (count, score) in 482.
 
+Round 1 also solves the slot-aware bound (exact, a relaxation): a min-cost flow with the same
+costs over pupil -> (mentor, slot) -> mentor -> sink, where a pupil reaches only slots it
+shares with the mentor, a (mentor, slot) node passes ``max_group_size`` pupils and pupils who
+are not group kind enter it through a (mentor, slot, individual) node of capacity 1. It relaxes
+only "an individual session *or* a group per slot" and who may share a group (one area, levels
+within 1); it is never looser than stage 1 (``_slot_flow`` proves both):
+:attr:`Assignment.slot_bound`. At 3,000 x 250 it is 2,237 pupils against stage 1's 2,297.
+
+Exact mode (:func:`solve_exact`, for pilot sizes). The whole model as CP-SAT: per pupil one
+choice, an individual session (mentor, slot) or a place in a group (mentor, slot, area, level
+window); per mentor slot at most one session; groups of 2..max_group_size pupils who prefer
+groups; capacity; locked sessions and locked groups with room; group points only in groups of
+two or more; the same-school penalty as a linear excess per (mentor, school), so same-school
+balance is optimised there, not only scored. Hinted with the fast engine's answer and kept
+only if strictly better, so a time-out is never worse. Small instances are proven optimal; up
+to about 12,000 feasible pairs one model runs for the whole time limit (300 x 40 in 10 s:
+8,485-8,487 against a proven 8,488, the fast engine 8,379); above, a large-neighbourhood
+search re-solves a few mentors at a time with the same model (1,000 x 85: 766 pupils against
+the fast engine's 756 and a bound of 768). :attr:`Assignment.optimal`, ``exact_bound`` and
+``exact_status`` say what was proven.
+
 Same-school balance. A mentor's pupils should not mostly come from one school. That is not
 linear; its exact convex form (free up to a share, then a cost per pupil, as two parallel arcs
 out of a (mentor, school) node) made the nation-size flow about 7x slower and cannot be combined
-with the (mentor, slot) nodes of the typed flow, which aggregate across schools. So it is not
-optimised: it is applied to the final result, where each new pupil beyond
-``ceil(same_school_share * capacity)`` pupils of one school with one mentor (lowest scores first)
-loses ``same_school`` points, with a ``same_school`` reason part.
+with the (mentor, slot) nodes of the typed flow, which aggregate across schools. So the fast
+engine does not optimise it (the exact mode does, above): it is applied to the final result,
+where each new pupil beyond ``ceil(same_school_share * capacity)`` pupils of one school with one
+mentor (lowest scores first) loses ``same_school`` points, with a ``same_school`` reason part.
 
 ``locked`` matches are kept as given (mentor, area, slot, group key) and never re-checked; they use
 their mentor's capacity and slots first; new pupils who prefer groups may join a locked group
@@ -1264,6 +1285,7 @@ def solve_exact(
     seconds: float = EXACT_SECONDS,
     max_pupils: int = EXACT_MAX_PUPILS,
     workers: int = 1,
+    max_model_pairs: int | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> Assignment:
     """The whole model solved by CP-SAT, for pilot sizes: most pupils, then the highest total
@@ -1271,11 +1293,18 @@ def solve_exact(
 
     The fast engine (:func:`solve`) runs first; its answer is CP-SAT's hint, and it is kept
     unless CP-SAT finds a strictly better one, so a time-out is never worse than the fast
-    engine. ``on_stage`` hears the fast engine's stages, then "exact" as CP-SAT begins. Above
-    ``max_pupils`` pupils only the fast engine runs (``exact_status`` "too_large"). The result
-    has the fast engine's ``stage1_bound`` and ``slot_bound`` (over the pupils not locked) and,
-    on the whole result, ``exact_bound``: the smallest of CP-SAT's proven bound and the slot
-    bound with the locked matches added.
+    engine (the fast engine's own time comes on top of ``seconds``). If the fast answer already
+    meets the slot bound it is returned at once, proven ("proven"). Up to ``max_model_pairs``
+    feasible pairs (default 12,000, about 300 x 40; ``workers`` CP-SAT workers) one model holds
+    the whole instance, and CP-SAT's status and proven bound are reported. Above that, one
+    model is too slow to build and to search (3,000 x 250: 0.8 M variables, 23 s to build, 2.2
+    GB, no improvement in 10 s), so :func:`_local_search` improves the fast answer a few
+    mentors at a time with the same model ("local_search": better, never proven; the slot bound
+    stands). Above ``max_pupils`` pupils only the fast engine runs ("too_large"). ``on_stage``
+    hears the fast engine's stages, then "exact". The result has the fast engine's
+    ``stage1_bound`` and ``slot_bound`` (over the pupils not locked) and, on the whole result,
+    ``exact_bound``: the smallest of CP-SAT's proven bound and the slot bound with the locked
+    matches (and the group points locked pupils alone in a group could still gain) added.
 
     The CP-SAT model (see :func:`_exact_model`): per pupil at most one choice, either an
     individual session (mentor, slot) in a free shared slot, scored in the pair's best area, or
@@ -1311,24 +1340,34 @@ def solve_exact(
 
     if on_stage is not None:
         on_stage("exact")
-    model = _exact_model(ix, locks, pairs, weights)
-    model.hint(fast, ix)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    # Measured at 300 x 40 (benchmarks/matching.py, 10 s): one worker searching on the full LP
-    # (level 2) without presolve reached 8,485 against a bound of 8,488, the default portfolio
-    # on two workers never improved on the hint (8,379). Presolve took seconds and at 1,000
-    # pupils the whole limit, before the hint was even tried.
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.linearization_level = 2
-    solver.parameters.cp_model_presolve = False
-    status = solver.solve(model.cp)
-    name = _CP_STATUS.get(status, str(status))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _with(fast, status=name, bound=slot_total, began=began)
-    bound = model.decode_bound(solver.best_objective_bound)
-    bound = min(slot_total, (bound[0] + fixed_points[0], bound[1] + fixed_points[1]))
-    placed = model.placement(solver)
+    deadline = _now() + max(0.1, seconds)
+    placed = {
+        ix.p_of[m.pupil_id]: (
+            ix.m_of[m.mentor_id],
+            ix.area_of[m.subject_area_id],
+            ix.slot_of[m.slot_id],
+        )
+        for m in fast.matches
+        if not m.locked
+    }
+    bound, optimal = slot_total, False
+    if pairs.p.size > (_GLOBAL_MAX_PAIRS if max_model_pairs is None else max_model_pairs):
+        # Too large for one model within the limit: improve the fast answer a few mentors at
+        # a time instead. No proof comes of it; the slot bound stands.
+        placed = _local_search(ix, locks, pairs, weights, placed, deadline, workers)
+        name = "local_search"
+    else:
+        model = _exact_model(ix, locks, pairs.p, pairs.m, weights)
+        model.hint(placed, ix, locks)
+        solver = _solver(deadline - _now(), workers)
+        status = solver.solve(model.cp)
+        name = _CP_STATUS.get(status, str(status))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = model.decode_bound(solver.best_objective_bound)
+            bound = min(bound, (found[0] + fixed_points[0], found[1] + fixed_points[1]))
+            if solver.objective_value > model.hint_value:
+                placed = model.placement(solver)
+            optimal = status == cp_model.OPTIMAL
     taken = locks.per_mentor + np.bincount(
         np.array([j for j, _a, _t in placed.values()], dtype=np.int64), minlength=ix.M
     )
@@ -1341,11 +1380,86 @@ def solve_exact(
         rounds=fast.rounds,
         stage2_optimal=fast.stage2_optimal,
     )
-    optimal = status == cp_model.OPTIMAL
     best = exact if objective(exact) > objective(fast) else fast
-    if optimal:  # the proof holds for whichever of the two reaches the optimum
+    if optimal:  # CP-SAT's optimum is the exact result's value: the proof holds for either
         bound = min(bound, objective(exact))
     return _with(best, status=name, bound=bound, optimal=objective(best) >= bound, began=began)
+
+
+_GLOBAL_MAX_PAIRS = 12_000  # feasible pairs: above, local search instead of one model
+_LNS_MENTORS = 4  # mentors freed at a time
+_LNS_WAITING = 60  # pupils without a match offered to them at a time
+_LNS_SECONDS = 1.0  # CP-SAT's limit per neighbourhood
+
+
+def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    # Measured at 300 x 40 (10 s): one worker searching on the full LP (level 2) without
+    # presolve reached 8,485 against a bound of 8,488; the default portfolio on two workers
+    # never improved on the hint (8,379). Presolve took seconds, and at 1,000 pupils the whole
+    # limit before the hint was even tried.
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_presolve = False
+    return solver
+
+
+def _local_search(
+    ix: _Index,
+    locks: _Locks,
+    pairs: _Pairs,
+    w: Weights,
+    placed: dict[int, tuple[int, int, int]],
+    deadline: float,
+    workers: int,
+) -> dict[int, tuple[int, int, int]]:
+    """Large-neighbourhood search from a valid placement (pupil -> (mentor, area, slot)) until
+    ``deadline``: free a few mentors that share candidate pupils (every pupil placed with them
+    and some waiting pupils who could go to them), solve that part exactly with the CP-SAT model
+    of :func:`solve_exact`, everything else fixed, and keep it if it is lexicographically
+    better. The objective is a sum over mentors (their pupils' points, groups and same-school
+    penalty are the mentor's own), so the part's objective decides for the whole. Every step
+    keeps a valid placement; seeded, so a run with the same inputs and time tries the same
+    neighbourhoods."""
+    placed = dict(placed)
+    if not pairs.p.size:
+        return placed
+    incidence = np.zeros((ix.P, ix.M), dtype=np.float32)
+    incidence[pairs.p, pairs.m] = 1.0
+    shared = incidence.T @ incidence  # mentors x mentors: candidate pupils in common
+    candidates = [np.nonzero(incidence[:, j])[0] for j in range(ix.M)]
+    mentors = np.nonzero(np.diag(shared) > 0)[0]
+    rng = np.random.default_rng(20261208)
+    while _now() < deadline - 0.05:
+        j0 = int(rng.choice(mentors))
+        near = np.argsort(-(shared[j0] + rng.random(ix.M)))  # ties broken at random
+        chosen = [j0] + [int(j) for j in near if j != j0 and shared[j0, j] > 0]
+        in_s = np.zeros(ix.M, dtype=bool)
+        in_s[chosen[:_LNS_MENTORS]] = True
+        at_s = [i for i, (j, _a, _t) in placed.items() if in_s[j]]
+        waiting = np.unique(np.concatenate([candidates[j] for j in np.nonzero(in_s)[0]]))
+        waiting = np.array([i for i in waiting.tolist() if i not in placed], dtype=np.int64)
+        if waiting.size > _LNS_WAITING:
+            waiting = rng.choice(waiting, _LNS_WAITING, replace=False)
+        in_f = np.zeros(ix.P, dtype=bool)
+        in_f[at_s] = True
+        in_f[waiting] = True
+        keep = in_f[pairs.p] & in_s[pairs.m]
+        model = _exact_model(ix, locks, pairs.p[keep], pairs.m[keep], w)
+        model.hint({i: placed[i] for i in at_s}, ix, locks)
+        solver = _solver(min(_LNS_SECONDS, deadline - _now()), workers)
+        status = solver.solve(model.cp)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+            solver.objective_value > model.hint_value
+        ):
+            for i in at_s:
+                del placed[i]
+            placed.update(model.placement(solver))
+        whole = in_s[mentors].all() and in_f[pairs.p].all()
+        if whole and status == cp_model.OPTIMAL:  # the part was everything: nothing left to do
+            break
+    return placed
 
 
 def _now() -> float:
@@ -1394,45 +1508,43 @@ class _ExactModel:
         # what the other variables follow from: (excess, choices, free left), (bonus, choices)
         self.excess: list[tuple[Any, list[Any], int]] = []
         self.bonus: list[tuple[Any, list[Any]]] = []
+        self.coef: dict[int, int] = {}  # variable index -> objective coefficient
+        self.hint_value = 0
 
-    def hint(self, result: Assignment, ix: _Index) -> None:
-        """Hint a whole solution: the fast engine's placement of the pupils not locked."""
-        where: dict[int, tuple[int, int, int]] = {}
-        locked_at = {
-            (ix.m_of[m.mentor_id], ix.slot_of[m.slot_id]) for m in result.matches if m.locked
-        }
+    def hint(self, placed: dict[int, tuple[int, int, int]], ix: _Index, locks: _Locks) -> None:
+        """Hint a whole solution: ``placed`` (pupil -> (mentor, area, slot)), a valid placement
+        of pupils not locked; ``hint_value`` is its objective in this model."""
         size: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for m in result.matches:
-            if m.locked:
-                continue
-            i, j = ix.p_of[m.pupil_id], ix.m_of[m.mentor_id]
-            a, t = ix.area_of[m.subject_area_id], ix.slot_of[m.slot_id]
-            where[i] = (j, a, t)
+        for i, (j, _a, t) in placed.items():
             size[(j, t)].append(i)
         chosen_sessions = set()
-        hinted: dict[int, bool] = {}
+        hinted: dict[int, int] = {}
         for k, (x, i, j, a, t) in enumerate(self.choices):
             on = False
-            if where.get(i, (-1, -1, -1))[::2] == (j, t):
+            where = placed.get(i)
+            if where is not None and (where[0], where[2]) == (j, t):
                 session = self.group_of.get(k)
                 if session is None:
-                    on = len(size[(j, t)]) == 1 and (j, t) not in locked_at
+                    on = len(size[(j, t)]) == 1 and (j, t) not in locks.sessions
                 elif session[2] < 0:  # joining a locked group
-                    on = where[i][1] == a
+                    on = where[1] == a
                 else:
                     members = size[(j, t)]
                     low = min(min(int(ix.p_level[y, a]) for y in members), MAX_LEVEL - 1)
-                    on = len(members) >= 2 and session[2:] == (a, low) and where[i][1] == a
-                    if on and session in self.sessions:
+                    on = len(members) >= 2 and session[2:] == (a, low) and where[1] == a
+                    if on:
                         chosen_sessions.add(session)
-            self.cp.add_hint(x, on)
-            hinted[x.index] = on
+            hinted[x.index] = int(on)
         for session, y in self.sessions.items():
-            self.cp.add_hint(y, session in chosen_sessions)
+            hinted[y.index] = int(session in chosen_sessions)
         for e, xs, free_left in self.excess:
-            self.cp.add_hint(e, max(0, sum(hinted[x.index] for x in xs) - free_left))
+            hinted[e.index] = max(0, sum(hinted[x.index] for x in xs) - free_left)
         for u, xs in self.bonus:
-            self.cp.add_hint(u, any(hinted[x.index] for x in xs))
+            hinted[u.index] = int(any(hinted[x.index] for x in xs))
+        for index, value in hinted.items():
+            self.cp.proto.solution_hint.vars.append(index)
+            self.cp.proto.solution_hint.values.append(value)
+        self.hint_value = sum(c * hinted.get(index, 0) for index, c in self.coef.items())
 
     def decode_bound(self, value: float) -> tuple[int, int]:
         """CP-SAT's objective bound ``big * assigned + score`` as a lexicographic bound."""
@@ -1444,8 +1556,12 @@ class _ExactModel:
         return {i: (j, a, t) for x, i, j, a, t in self.choices if solver.boolean_value(x)}
 
 
-def _exact_model(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> _ExactModel:
-    """Build the CP-SAT model of :func:`solve_exact` (its docstring states the model)."""
+def _exact_model(
+    ix: _Index, locks: _Locks, pair_p: np.ndarray, pair_m: np.ndarray, w: Weights
+) -> _ExactModel:
+    """Build the CP-SAT model of :func:`solve_exact` (its docstring states the model) over the
+    given feasible pairs (all of them, or a neighbourhood's: then every pupil not locked with
+    one of its mentors must be among them, so capacity and same-school counts are whole)."""
     mdl = _ExactModel()
     cp = mdl.cp
     school = ix.p_school.tolist()
@@ -1472,7 +1588,7 @@ def _exact_model(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> _Exact
         best_pts[i] = max(best_pts[i], pts)
         return x
 
-    for i, j in zip(pairs.p.tolist(), pairs.m.tolist(), strict=True):
+    for i, j in zip(pair_p.tolist(), pair_m.tolist(), strict=True):
         shared = ix.p_slot_sets[i] & ix.m_slot_sets[j]
         sp = slot_points(len(shared), w)
         opts = ix.options(i, j, w)
@@ -1552,6 +1668,7 @@ def _exact_model(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> _Exact
     coeffs = [(mdl.big if x.index in is_choice else 0) + pts for x, pts in terms]
     coeffs += [-w.same_school] * len(penalties)
     cp.maximize(cp_model.LinearExpr.weighted_sum(variables, coeffs))
+    mdl.coef = {x.index: c for x, c in zip(variables, coeffs, strict=True)}
     return mdl
 
 

@@ -27,7 +27,7 @@ from tests.unit.test_matching_engine import assert_valid, instances, mentor, out
 
 W = Weights()
 EXACT = settings(
-    max_examples=150,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
@@ -200,6 +200,23 @@ def test_exact_mode_keeps_locked_matches_and_is_never_worse_than_the_fast_engine
     assert exact.optimal
 
 
+def test_exact_mode_finds_the_group_the_fast_engine_misses() -> None:
+    # Given a mentor with one time and room for two, two pupils at the centre of the span who
+    # want individual sessions, and two further from it (of two schools) who prefer a group
+    ps = [pupil(pid, {"sv": 3}, ["mon"]) for pid in ("a", "b")]
+    ps += [pupil(pid, {"sv": 1}, ["mon"], group=True, school=pid) for pid in ("c", "d")]
+    m = mentor("m", ["sv"], 1, 5, 2, 2, ["mon"])
+    # When both modes match them
+    fast = solve(ps, [m], W)
+    exact = solve_exact(ps, [m], W, workers=1)
+    # Then the fast engine, led by the higher scores, seats one individual pupil, and the exact
+    # mode seats two, as a group, and proves that nothing does better
+    assert objective(fast)[0] == 1
+    assert objective(exact) == (2, 42) and exact.optimal and exact.exact_status == "optimal"
+    assert {x.pupil_id for x in exact.matches} == {"c", "d"}
+    assert len({x.group_key for x in exact.matches}) == 1
+
+
 def test_exact_mode_balances_schools_where_the_fast_engine_only_scores_them() -> None:
     # Given two mentors, equally good for everyone, and four pupils from one school
     ps = [pupil(f"p{i}", {"ma": 3}, ["mon", "tue"], school="s1") for i in range(4)]
@@ -221,3 +238,27 @@ def test_above_the_size_limit_the_fast_engine_answers() -> None:
     # Then the fast engine's result stands, unproven, and says why
     assert result.exact_status == "too_large" and not result.optimal
     assert result.outcomes == solve(ps, ms, W).outcomes
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(instances(), st.data())
+def test_the_local_search_keeps_every_rule_and_never_does_worse(instance, data) -> None:
+    # Given a small random instance, some matches locked and some pairs forbidden
+    pupils, mentors = instance
+    first = solve(pupils, mentors, W)
+    locked = [x for x in first.matches if data.draw(st.booleans())]
+    locked_ids = {x.pupil_id for x in locked}
+    pairs = [(p.id, m.id) for p in pupils if p.id not in locked_ids for m in mentors]
+    forbidden = data.draw(st.lists(st.sampled_from(pairs), max_size=3) if pairs else st.just([]))
+    # When the exact mode must take the local search (one model for the whole is "too big")
+    kwargs = {"locked": locked, "forbidden": forbidden}
+    fast = solve(pupils, mentors, W, **kwargs)
+    local = solve_exact(pupils, mentors, W, max_model_pairs=0, seconds=0.2, **kwargs)
+    # Then the locked matches are kept, every rule holds, and it is no worse than the fast
+    # engine and within its bound
+    for x in locked:
+        y = outcome(local, x.pupil_id)
+        assert isinstance(y, Match) and y.locked and y.mentor_id == x.mentor_id
+    assert_valid(pupils, mentors, local, locked=locked, forbidden=forbidden)
+    assert objective(fast) <= objective(local) <= local.exact_bound
+    assert local.exact_status in {"local_search", "proven", "too_large"}

@@ -6,6 +6,7 @@ request's commit, as the pilot does."""
 
 from datetime import datetime
 
+import pytest
 import sqlalchemy as sa
 
 from mentorhub.accounts.models import User
@@ -137,6 +138,30 @@ def test_a_gap_below_the_bound_is_a_share_of_the_bounds_pupils(db, programme):
     assert (record.bound_assigned, record.bound_score) == (4, 35)
     assert record.gap_percent == 50.0 and record.score_gap_percent is None
     assert record.pairs == [[1, 9], [2, 9]] and record.kept_count == 1
+
+
+def test_the_tightest_of_the_engines_bounds_is_kept_with_its_kind(db, programme):
+    # given an engine result with all three bounds: stage 1's and the slot bound over the
+    # pupils not kept, the exact mode's on the whole result, which is the tightest
+    kept = engine.Match(1, 9, 1, "tue-3", None, 5, (), True)
+    new = engine.Match(2, 9, 1, "thu-3", None, 7, ())
+    result = engine.Assignment(
+        outcomes=(kept, new),
+        feasible_pairs=4,
+        stage1_bound=(3, 30),
+        slot_bound=(2, 22),
+        exact_bound=(3, 26),
+        exact_status="feasible",
+    )
+    record = MatchingRun(term_id=programme["term"], status=RunStatus.DONE.value)
+    # when its figures are noted
+    matching._note_figures(record, result, 1.5)
+    # then the exact bound (3, 26) beats the slot bound with the kept match added (3, 27) and
+    # stage 1's (4, 35); the run is not proven optimal, and says why
+    assert (record.bound_kind, record.bound_assigned, record.bound_score) == ("exact", 3, 26)
+    assert record.gap_percent == pytest.approx(100 / 3)
+    assert (record.optimal, record.exact_status) == (False, "feasible")
+    assert record.gap_to_best == pytest.approx(100 / 3)
 
 
 def test_a_failed_run_keeps_its_reason_and_inputs_and_no_figures(

@@ -76,7 +76,9 @@ shares with the mentor, a (mentor, slot) node passes ``max_group_size`` pupils a
 are not group kind enter it through a (mentor, slot, individual) node of capacity 1. It relaxes
 only "an individual session *or* a group per slot" and who may share a group (one area, levels
 within 1); it is never looser than stage 1 (``_slot_flow`` proves both):
-:attr:`Assignment.slot_bound`. At 3,000 x 250 it is 2,237 pupils against stage 1's 2,297.
+:attr:`Assignment.slot_bound`. At 3,000 x 250 it is 2,237 pupils against stage 1's 2,297; at
+12,000 x 1,000 8,803 against 8,978 (the engine reaches 8,706: 1.1 % below it, not 3.0 %), for
+about 2.7x stage 1's flow time (10-13 s there, 24 -> 37 s for the whole solve, +175 MiB peak).
 
 Exact mode (:func:`solve_exact`, for pilot sizes). The whole model as CP-SAT: per pupil one
 choice, an individual session (mentor, slot) or a place in a group (mentor, slot, area, level
@@ -87,7 +89,7 @@ balance is optimised there, not only scored. Hinted with the fast engine's answe
 only if strictly better, so a time-out is never worse. Small instances are proven optimal; up
 to about 12,000 feasible pairs one model runs for the whole time limit (300 x 40 in 10 s:
 8,485-8,487 against a proven 8,488, the fast engine 8,379); above, a large-neighbourhood
-search re-solves a few mentors at a time with the same model (1,000 x 85: 766 pupils against
+search re-solves a few mentors at a time with the same model (1,000 x 85: 764-766 pupils, against
 the fast engine's 756 and a bound of 768). :attr:`Assignment.optimal`, ``exact_bound`` and
 ``exact_status`` say what was proven.
 

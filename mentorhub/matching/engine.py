@@ -87,8 +87,8 @@ groups; capacity; locked sessions and locked groups with room; group points only
 two or more; the same-school penalty as a linear excess per (mentor, school), so same-school
 balance is optimised there, not only scored. Hinted with the fast engine's answer and kept
 only if strictly better, so a time-out is never worse. Small instances are proven optimal; up
-to about 12,000 feasible pairs one model runs for the whole time limit (300 x 40 in 10 s:
-8,485-8,487 against a proven 8,488, the fast engine 8,379); above, a large-neighbourhood
+to about 12,000 feasible pairs one model runs within the time limit (300 x 40: 8,487, proven
+optimal in about 9 s; the fast engine 8,379, 1.3 % below); above, a large-neighbourhood
 search re-solves a few mentors at a time with the same model (1,000 x 85: 764-766 pupils, against
 the fast engine's 756 and a bound of 768). :attr:`Assignment.optimal`, ``exact_bound`` and
 ``exact_status`` say what was proven.
@@ -1397,13 +1397,16 @@ _LNS_SECONDS = 1.0  # CP-SAT's limit per neighbourhood
 def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    # Measured at 300 x 40 (10 s): one worker searching on the full LP (level 2) without
-    # presolve reached 8,485 against a bound of 8,488; the default portfolio on two workers
-    # never improved on the hint (8,379). Presolve took seconds, and at 1,000 pupils the whole
+    # Measured at 300 x 40: one worker searching on the full LP (level 2), every LP constraint
+    # in from the start, no presolve or probing, proves the optimum (8,487) in 8.5-9.5 s; with
+    # lazy LP constraints and probing 11-13 s; the default portfolio on two workers never
+    # improved on the hint (8,379) in 30 s. Presolve took seconds, and at 1,000 pupils the whole
     # limit before the hint was even tried.
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.linearization_level = 2
+    solver.parameters.add_lp_constraints_lazily = False
     solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_probing_level = 0
     return solver
 
 
@@ -1625,6 +1628,13 @@ def _exact_model(
             cp.add_implication(x, y)
         cp.add(sum(xs) <= int(ix.m_g[j]) * y)
         cp.add(sum(xs) >= 2 * y)
+        if low < MAX_LEVEL - 1:
+            # A group's window starts at its lowest level: one group, one window (a group all
+            # at level 3 would otherwise fit {2, 3} and {3, 4} alike, and the search see both).
+            at_low = [
+                x for x, (i, _t, _pts) in zip(xs, members, strict=True) if ix.p_level[i, a] == low
+            ]
+            cp.add(sum(at_low) >= y)
         sessions_at[(j, t)].append(y)
     for jt in ind_at.keys() | sessions_at.keys():
         cp.add(sum(ind_at.get(jt, [])) + sum(sessions_at.get(jt, [])) <= 1)

@@ -1,42 +1,66 @@
-"""Benchmark of the matching engine against the greedy baseline on synthetic instances.
+"""Benchmark of the matching engine against the greedy baseline and a bare min-cost flow on
+synthetic instances, with the bounds the engine proves and its exact mode.
 
-    .venv/bin/python benchmarks/matching.py            # municipality and nation
-    .venv/bin/python benchmarks/matching.py municipality
+    .venv/bin/python benchmarks/matching.py                      # every size (nation: ~1 min)
+    .venv/bin/python benchmarks/matching.py municipality region
+    MATCHING_EXACT_SECONDS=30 .venv/bin/python benchmarks/matching.py municipality
 
 Instances are built with a fixed seed: pupils have 1-2 subject areas (level 1-5 each), 3-8 free
 slots and prefer groups half the time; mentors take 1-2 areas over a span of levels, 5-15 pupils,
 groups of up to 1-4, and have 4-10 free slots.
 
-Memory is the growth of the process's peak resident set (``resource.getrusage(RUSAGE_SELF)
-.ru_maxrss``) across the engine call, instance already built. It counts numpy and OR-Tools' C++
-allocations alike (tracemalloc would miss the latter). The engine runs before the greedy baseline
-so the baseline's allocations cannot hide in an earlier peak.
+Each method runs in a child process forked once the instance is built, so its time and memory
+are its own: memory is the growth of the child's peak resident set (``resource.getrusage(
+RUSAGE_SELF).ru_maxrss``) across the call. It counts numpy and OR-Tools' C++ allocations alike
+(tracemalloc would miss the latter).
+
+The methods, on the same instance in the same run:
+
+* greedy: ``greedy_baseline``, each pupil in turn to the best mentor with room and a session;
+* bare flow: one OR-Tools min-cost flow pupil -> mentor -> sink over the feasible pairs (the
+  pairs generated as the engine does, included in its time), capacity only, no slots or
+  groups: the reference for speed; its result ignores time slots, so it is no valid matching;
+* engine: ``solve``, the fast engine (stage 1, stage 2, typed-flow rounds) and its two bounds;
+* exact: ``solve_exact``, the fast engine then CP-SAT over the whole model for at most
+  MATCHING_EXACT_SECONDS (default 10), hinted with the engine's answer, up to the size given
+  per instance (the app's limit is 1,000 pupils; larger sizes here show what it would do).
+
+The gap of each is to the tightest bound proven in the run: in % of pupils while it places
+fewer than the bound, else in % of the score.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import resource
 import sys
 import time
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
+from mentorhub.matching import engine
 from mentorhub.matching.engine import (
+    EXACT_SECONDS,
     Mentor,
     Pupil,
     Weights,
     greedy_baseline,
     objective,
     solve,
+    solve_exact,
 )
 
 SEED = 20260901
 SIZES = {
     # name: (pupils, mentors, subject areas, time slots, schools)
     "municipality": (300, 40, 3, 20, 10),
+    "exact_limit": (1_000, 85, 3, 20, 33),  # the app's exact-mode size limit
+    "region": (3_000, 250, 3, 20, 100),
     "nation": (12_000, 1_000, 3, 20, 400),
 }
+EXACT_UP_TO = 3_000  # pupils: the exact mode runs at municipality and region size
 
 
 def instance(
@@ -81,62 +105,158 @@ def _maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _in_child(work) -> dict:
+    """Run ``work()`` in a forked child; return its dict with the child's time and peak growth."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read)
+        before = _maxrss_mib()
+        t0 = time.perf_counter()
+        out = work()
+        out["seconds"] = time.perf_counter() - t0
+        out["peak_mib"] = _maxrss_mib() - before
+        with os.fdopen(write, "wb") as f:
+            pickle.dump(out, f)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        out = pickle.load(f)
+    os.waitpid(pid, 0)
+    return out
+
+
+def bare_flow(pupils: list[Pupil], mentors: list[Mentor], weights: Weights) -> dict:
+    """Pupil -> mentor -> sink, capacity only, the engine's lexicographic costs: no slots."""
+    ix = engine._Index(pupils, mentors)
+    locks = engine._Locks(ix, ())
+    pairs = engine._feasible_pairs(ix, locks, np.zeros(0, dtype=np.int64), weights)
+    n = int(np.unique(pairs.p).size)
+    score = pairs.stage1_score(weights).astype(np.int64)
+    big = n * int(score.max() - score.min()) + abs(int(score.min())) + 1
+    P, M = ix.P, ix.M
+    sink = P + M
+    flow = min_cost_flow.SimpleMinCostFlow()
+    supplied = np.unique(pairs.p).astype(np.int32)
+    tails = np.concatenate([pairs.p, P + np.arange(M), supplied]).astype(np.int32)
+    heads = np.concatenate([P + pairs.m, np.full(M, sink), np.full(supplied.size, sink)]).astype(
+        np.int32
+    )
+    caps = np.concatenate([np.ones(pairs.p.size), ix.m_cap, np.ones(supplied.size)])
+    costs = np.concatenate([-(big + score), np.zeros(M + supplied.size)])
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails, heads, caps.astype(np.int64), costs.astype(np.int64)
+    )
+    flow.set_nodes_supplies(
+        np.append(supplied, sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
+    )
+    assert flow.solve() == flow.OPTIMAL
+    used = flow.flows(np.arange(pairs.p.size, dtype=np.int32)) > 0
+    return {"value": (int(used.sum()), int(score[used].sum())), "pairs": int(pairs.p.size)}
+
+
+def _gap(value: tuple[int, int], bound: tuple[int, int]) -> str:
+    if value[0] < bound[0]:
+        return f"{100 * (bound[0] - value[0]) / bound[0]:.2f} % of pupils"
+    return f"{100 * (bound[1] - value[1]) / bound[1]:.2f} % of score"
+
+
 def run(name: str) -> None:
     n_pupils, n_mentors, n_areas, n_slots, n_schools = SIZES[name]
     pupils, mentors = instance(n_pupils, n_mentors, n_areas, n_slots, n_schools)
     weights = Weights()
+    seconds = float(os.environ.get("MATCHING_EXACT_SECONDS", EXACT_SECONDS))
 
-    before = _maxrss_mib()
-    t0 = time.perf_counter()
-    result = solve(pupils, mentors, weights)
-    engine_s = time.perf_counter() - t0
-    peak_delta = _maxrss_mib() - before
+    def fast() -> dict:
+        r = solve(pupils, mentors, weights)
+        reasons: dict[str, int] = {}
+        for u in r.unassigned:
+            reasons[u.reason] = reasons.get(u.reason, 0) + 1
+        return {
+            "value": objective(r),
+            "pairs": r.feasible_pairs,
+            "stage1": r.stage1_bound,
+            "slot": r.slot_bound,
+            "rounds": r.rounds,
+            "stage2_optimal": r.stage2_optimal,
+            "groups": len({m.group_key for m in r.matches if m.group_key}),
+            "grouped": sum(1 for m in r.matches if m.group_key),
+            "reasons": dict(sorted(reasons.items())),
+        }
 
-    t0 = time.perf_counter()
-    greedy = greedy_baseline(pupils, mentors, weights)
-    greedy_s = time.perf_counter() - t0
+    def exact() -> dict:
+        r = solve_exact(pupils, mentors, weights, seconds=seconds, max_pupils=EXACT_UP_TO)
+        return {
+            "value": objective(r),
+            "bound": r.exact_bound,
+            "status": r.exact_status,
+            "optimal": r.optimal,
+            "exact_seconds": r.exact_seconds,
+        }
 
-    assigned, score = objective(result)
-    g_assigned, g_score = objective(greedy)
-    reasons: dict[str, int] = {}
-    for u in result.unassigned:
-        reasons[u.reason] = reasons.get(u.reason, 0) + 1
-    groups = {m.group_key for m in result.matches if m.group_key}
-    grouped = sum(1 for m in result.matches if m.group_key)
+    def greedy() -> dict:
+        return {"value": objective(greedy_baseline(pupils, mentors, weights))}
+
+    results = {"engine": _in_child(fast)}
+    results["bare flow"] = _in_child(lambda: bare_flow(pupils, mentors, weights))
+    results["greedy"] = _in_child(greedy)
+    if n_pupils <= EXACT_UP_TO:
+        results["exact"] = _in_child(exact)
+    e = results["engine"]
+    bounds = {"stage-1": e["stage1"], "slot": e["slot"]}
+    if "exact" in results and results["exact"]["bound"] is not None:
+        bounds["exact"] = results["exact"]["bound"]
+    best = min(bounds.values())
     capacity = sum(m.capacity for m in mentors)
 
     print(
-        f"== {name}: {n_pupils} pupils x {n_mentors} mentors (total capacity {capacity}), "
-        f"{n_areas} areas, {n_slots} slots, {n_schools} schools, seed {SEED}"
+        f"== {name}: {n_pupils:,} pupils x {n_mentors:,} mentors (total capacity {capacity:,}), "
+        f"{n_areas} areas, {n_slots} slots, {n_schools} schools, seed {SEED}; "
+        f"{e['pairs']:,} feasible pairs"
     )
-    print(f"  feasible pairs        {result.feasible_pairs:,}")
+    for kind, b in bounds.items():
+        print(
+            f"  {kind + ' bound':<14} assigned {b[0]:>7,}  score {b[1]:>9,}"
+            f"{'  <- tightest' if b == best else ''}"
+        )
     print(
-        f"  engine time           {engine_s:.2f} s  ({result.rounds} round(s), "
-        f"stage 2 optimal: {result.stage2_optimal})"
+        f"  {'method':<10} {'time s':>8} {'peak MiB':>9} {'assigned':>9} {'score':>10}"
+        f"  {'gap to the tightest bound':<26} notes"
     )
+    notes = {
+        "engine": f"{e['rounds']} round(s), stage 2 optimal: {e['stage2_optimal']}; "
+        f"{e['groups']:,} groups holding {e['grouped']:,} pupils",
+        "bare flow": "no slots or groups: not a valid matching, a speed reference",
+        "greedy": "",
+    }
+    if "exact" in results:
+        x = results["exact"]
+        notes["exact"] = (
+            f"status {x['status']}, optimal: {x['optimal']}, limit {seconds:g} s of CP-SAT"
+        )
+    for method in ("greedy", "bare flow", "engine", "exact"):
+        if method not in results:
+            continue
+        r = results[method]
+        v = r["value"]
+        gap = "above the bounds (no slots)" if v > best else _gap(v, best)
+        print(
+            f"  {method:<10} {r['seconds']:>8.2f} {r['peak_mib']:>+9.0f} {v[0]:>9,} {v[1]:>10,}"
+            f"  {gap:<26} {notes[method]}"
+        )
+    g, v = results["greedy"]["value"], e["value"]
     print(
-        f"  engine peak memory    +{peak_delta:.0f} MiB maxrss over the call "
-        f"(process peak {_maxrss_mib():.0f} MiB)"
+        f"  engine over greedy: +{v[0] - g[0]:,} pupils ({(v[0] - g[0]) / max(1, g[0]):+.1%}), "
+        f"score {v[1] - g[1]:+,}; engine time / bare flow time: "
+        f"{e['seconds'] / results['bare flow']['seconds']:.1f}x"
     )
-    print(
-        f"  engine                assigned {assigned:,}, unassigned {len(result.unassigned):,}, "
-        f"total score {score:,}"
-    )
-    print(
-        f"  stage-1 bound         assigned {result.stage1_bound[0]:,}, "
-        f"score {result.stage1_bound[1]:,} (exact relaxation; no valid assignment does better)"
-    )
-    print(f"  groups                {len(groups):,} groups holding {grouped:,} pupils")
-    print(f"  unassigned reasons    {dict(sorted(reasons.items()))}")
-    print(
-        f"  greedy baseline       assigned {g_assigned:,}, unassigned "
-        f"{len(greedy.unassigned):,}, total score {g_score:,}, time {greedy_s:.2f} s"
-    )
-    print(
-        f"  gain over greedy      +{assigned - g_assigned:,} pupils assigned "
-        f"({(assigned - g_assigned) / max(1, g_assigned):+.1%}), "
-        f"score {score - g_score:+,}"
-    )
+    if "exact" in results:
+        x = results["exact"]["value"]
+        print(
+            f"  exact over engine: +{x[0] - v[0]:,} pupils, score {x[1] - v[1]:+,} "
+            f"({(x[1] - v[1]) / max(1, v[1]):+.2%})"
+        )
+    print(f"  engine's unassigned reasons {e['reasons']}")
 
 
 if __name__ == "__main__":

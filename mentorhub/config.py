@@ -62,6 +62,10 @@ def load(instance: Path = INSTANCE) -> dict:
         "JOBS_RETRY_INTERVALS": os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300"),
         # The longest one job may run before the worker stops it (seconds).
         "JOBS_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", "600")),
+        # Matching's exact mode (CP-SAT over the whole model): the most seconds it searches,
+        # and the most pupils a term may have for it to run (above: the fast engine only).
+        "MATCHING_EXACT_SECONDS": float(os.environ.get("MATCHING_EXACT_SECONDS", "10")),
+        "MATCHING_EXACT_MAX_PUPILS": int(os.environ.get("MATCHING_EXACT_MAX_PUPILS", "1000")),
         # How often `flask mentorhub jobs-scheduler` looks for due jobs (seconds).
         "JOBS_SCHEDULER_SECONDS": float(os.environ.get("JOBS_SCHEDULER_SECONDS", "30")),
         # a job not confirmed on the RQ queue this long after its commit is handed on again

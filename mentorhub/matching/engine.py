@@ -70,13 +70,36 @@ returned. It always keeps every hard rule, but it is not proven optimal for the 
 by. Against exhaustive search of the full model on 500 random small instances (up to 7 pupils,
 2 mentors, 4 slots) it reached the optimal count in 493 and the optimal (count, score) in 482.
 
+Round 1 also solves the slot-aware bound (exact, a relaxation): a min-cost flow with the same
+costs over pupil -> (mentor, slot) -> mentor -> sink, where a pupil reaches only slots it
+shares with the mentor, a (mentor, slot) node passes ``max_group_size`` pupils and pupils who
+are not group kind enter it through a (mentor, slot, individual) node of capacity 1. It relaxes
+only "an individual session *or* a group per slot" and who may share a group (one area, levels
+within 1); it is never looser than stage 1 (``_slot_flow`` proves both):
+:attr:`Assignment.slot_bound`. At 3,000 x 250 it is 2,237 pupils against stage 1's 2,297; at
+12,000 x 1,000 8,803 against 8,978 (the engine reaches 8,706: 1.1 % below it, not 3.0 %), for
+about 2.7x stage 1's flow time (10-13 s there, 24 -> 37 s for the whole solve, +175 MiB peak).
+
+Exact mode (:func:`solve_exact`, for pilot sizes). The whole model as CP-SAT: per pupil one
+choice, an individual session (mentor, slot) or a place in a group (mentor, slot, area, level
+window); per mentor slot at most one session; groups of 2..max_group_size pupils who prefer
+groups; capacity; locked sessions and locked groups with room; group points only in groups of
+two or more; the same-school penalty as a linear excess per (mentor, school), so same-school
+balance is optimised there, not only scored. Hinted with the fast engine's answer and kept
+only if strictly better, so a time-out is never worse. Small instances are proven optimal; up
+to about 12,000 feasible pairs one model runs within the time limit (300 x 40: 8,487, proven
+optimal in about 9 s; the fast engine 8,379, 1.3 % below); above, a large-neighbourhood
+search re-solves a few mentors at a time with the same model (1,000 x 85: 764-766 pupils, against
+the fast engine's 756 and a bound of 768). :attr:`Assignment.optimal`, ``exact_bound`` and
+``exact_status`` say what was proven.
+
 Same-school balance. A mentor's pupils should not mostly come from one school. That is not
 linear; its exact convex form (free up to a share, then a cost per pupil, as two parallel arcs
 out of a (mentor, school) node) made the nation-size flow about 7x slower and cannot be combined
-with the (mentor, slot) nodes of the typed flow, which aggregate across schools. So it is not
-optimised: it is applied to the final result, where each new pupil beyond
-``ceil(same_school_share * capacity)`` pupils of one school with one mentor (lowest scores first)
-loses ``same_school`` points, with a ``same_school`` reason part.
+with the (mentor, slot) nodes of the typed flow, which aggregate across schools. So the fast
+engine does not optimise it (the exact mode does, above): it is applied to the final result,
+where each new pupil beyond ``ceil(same_school_share * capacity)`` pupils of one school with one
+mentor (lowest scores first) loses ``same_school`` points, with a ``same_school`` reason part.
 
 ``locked`` matches are kept as given (mentor, area, slot, group key) and never re-checked; they use
 their mentor's capacity and slots first; new pupils who prefer groups may join a locked group
@@ -94,10 +117,11 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -227,6 +251,18 @@ class Assignment:
     stage1_bound: tuple[int, int] | None = None
     rounds: int = 0
     stage2_optimal: bool = True
+    # (assigned, score) of the slot-aware flow (``_slot_flow``), over the same pupils: an upper
+    # bound that ties sessions to time slots, never looser than ``stage1_bound``.
+    slot_bound: tuple[int, int] | None = None
+    # Exact mode (``solve_exact``) only. ``optimal``: the result is proven best for the whole
+    # model. ``exact_bound``: the best bound proven on ``objective(result)`` (locked matches
+    # included, unlike the two above). ``exact_status``: what CP-SAT said ("optimal",
+    # "feasible", "unknown", ...), "proven" if the fast result already met a bound, "too_large"
+    # if the instance was above the size limit and the fast engine's result stands.
+    optimal: bool = False
+    exact_bound: tuple[int, int] | None = None
+    exact_status: str | None = None
+    exact_seconds: float | None = None
 
     @property
     def matches(self) -> tuple[Match, ...]:
@@ -626,6 +662,70 @@ def _relaxed_flow(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> np.nd
     flow.arcs(base_m + np.arange(M), flow.sink, locks.cap_left, 0)
     used = flow.solve(pairs.p, base_k + 2 * pairs.m + pairs.kind, pairs.stage1_score(w))
     return np.nonzero(used)[0]
+
+
+def _slot_flow(ix: _Index, locks: _Locks, pairs: _Pairs, w: Weights) -> tuple[int, int]:
+    """The slot-aware bound: an exact min-cost flow (same lexicographic costs as stage 1) over
+    pupil -> (mentor, slot) -> mentor -> sink, returning its optimum (assigned, score).
+
+    Arcs. A pupil reaches only slots it shares with the mentor that are open to it: a free slot
+    (no locked session), or, for a pupil who prefers groups at a mentor offering them ("group
+    kind", as in stage 1), a slot holding a locked group with room. A group-kind pupil enters
+    the (mentor, slot) node directly, scored as in stage 1 (best area + slots + group points);
+    any other pupil enters through a (mentor, slot, individual) node of capacity 1 (best area +
+    slots). A (mentor, slot) node passes at most ``max_group_size`` pupils on a free slot (1 for
+    a mentor without groups) and the room left in a locked group; a mentor at most its capacity
+    left after the locked matches.
+
+    Why it is an upper bound. Take any valid assignment of the pupils not locked and send each
+    assigned pupil along its mentor and slot. An individual session in a free slot is one pupil
+    (through the individual node if not group kind: capacity 1 holds); a group session is 2..g
+    pupils who all prefer groups at a mentor with g >= 2, so all group kind, <= g (the node's
+    capacity); new members of a locked group fit its room; the mentor's total fits its capacity
+    left. So it is a feasible flow, with the same number of pupils, and every pupil's arc score
+    is at least its real score (best area >= the area used; group points credited whenever the
+    pupil could have them; the same-school penalty, >= 0, left out). The flow's lexicographic
+    optimum is therefore >= (assigned, score) of every valid assignment.
+
+    What it relaxes: only that a slot holds an individual session *or* a group (here one
+    individual and g - 1 group pupils may share it), and the group rules on who may share a
+    session (one area, levels within 1; and, in a locked group, its area and level window).
+
+    Never looser than stage 1. Map a flow here to stage 1 by dropping the slot: each mentor
+    then gets individual pupils <= its free slots (one per individual node), group pupils <=
+    free slots * g + room in locked groups (the sum of the node capacities), all <= capacity
+    left, each pupil on the same pair at the same score. So every flow here is a stage-1 flow
+    of the same value, and this optimum is <= the stage-1 optimum (``solve`` still takes the
+    smaller of the two, lexicographically, so that holds even at a tie-break's whim)."""
+    if not pairs.p.size:
+        return 0, 0
+    P, M, T = ix.P, ix.M, ix.T
+    base_s, base_i, base_m = P, P + M * T, P + 2 * M * T
+    flow = _Flow(sink=base_m + M)
+    node_cap = np.where(locks.free, ix.m_g[:, None], 0)
+    for j, sessions in locks.joinable.items():
+        for t, (s, _low) in sessions.items():
+            node_cap[j, t] = ix.m_g[j] - len(s.members)
+    slot_nodes = np.arange(M * T)
+    flow.arcs(base_i + slot_nodes, base_s + slot_nodes, locks.free.ravel().astype(np.int64), 0)
+    flow.arcs(base_s + slot_nodes, base_m + slot_nodes // T, node_cap.ravel(), 0)
+    flow.arcs(base_m + np.arange(M), flow.sink, locks.cap_left, 0)
+    grp = pairs.kind == GRP
+    score = pairs.stage1_score(w)
+    open_grp = locks.free | locks.join
+    tails, heads, scores = [], [], []
+    for t in range(T):
+        here = np.ascontiguousarray(ix.p_slots[:, t])[pairs.p]
+        k = np.nonzero(here & np.where(grp, open_grp[pairs.m, t], locks.free[pairs.m, t]))[0]
+        tails.append(pairs.p[k])
+        heads.append(np.where(grp[k], base_s, base_i) + pairs.m[k] * T + t)
+        scores.append(score[k])
+    tails_a = np.concatenate(tails).astype(np.int32)
+    heads_a = np.concatenate(heads).astype(np.int32)
+    scores_a = np.concatenate(scores).astype(np.int64)
+    del tails, heads, scores
+    used = flow.solve(tails_a, heads_a, scores_a)
+    return int(used.sum()), int(scores_a[used].sum())
 
 
 @dataclass
@@ -1123,6 +1223,7 @@ def solve(
     # Round 1: the exact relaxation (the bound), then exact session packing per mentor.
     chosen = _relaxed_flow(ix, locks, pairs, weights)
     bound = (int(chosen.size), int(pairs.stage1_score(weights)[chosen].sum()))
+    slot_bound = min(bound, _slot_flow(ix, locks, pairs, weights))
     # Stage 1 says only which mentor: area and slot are stage 2's to choose.
     stage1 = {
         i: (j, -1, -1)
@@ -1156,9 +1257,431 @@ def solve(
         outcomes=_outcomes(ix, locks, best, _reasons(ix, pairs, best, locks, room), weights),
         feasible_pairs=int(pairs.p.size),
         stage1_bound=bound,
+        slot_bound=slot_bound,
         rounds=rounds,
         stage2_optimal=all(pk.optimal for pk in cache.values()),
     )
+
+
+# --- exact mode ----------------------------------------------------------------------------------
+
+EXACT_MAX_PUPILS = 1_000  # above this many pupils the fast engine's result stands
+EXACT_SECONDS = 10.0
+
+_CP_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def solve_exact(
+    pupils: Sequence[Pupil],
+    mentors: Sequence[Mentor],
+    weights: Weights = Weights(),
+    *,
+    locked: Iterable[Match] = (),
+    forbidden: Iterable[tuple[Hashable, Hashable]] = (),
+    seconds: float = EXACT_SECONDS,
+    max_pupils: int = EXACT_MAX_PUPILS,
+    workers: int = 1,
+    max_model_pairs: int | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Assignment:
+    """The whole model solved by CP-SAT, for pilot sizes: most pupils, then the highest total
+    score, same-school balance included, proven optimal when CP-SAT finishes within ``seconds``.
+
+    The fast engine (:func:`solve`) runs first; its answer is CP-SAT's hint, and it is kept
+    unless CP-SAT finds a strictly better one, so a time-out is never worse than the fast
+    engine (the fast engine's own time comes on top of ``seconds``). If the fast answer already
+    meets the slot bound it is returned at once, proven ("proven"). Up to ``max_model_pairs``
+    feasible pairs (default 12,000, about 300 x 40; ``workers`` CP-SAT workers) one model holds
+    the whole instance, and CP-SAT's status and proven bound are reported. Above that, one
+    model is too slow to build and to search (3,000 x 250: 0.8 M variables, 23 s to build, 2.2
+    GB, no improvement in 10 s), so :func:`_local_search` improves the fast answer a few
+    mentors at a time with the same model ("local_search": better, never proven; the slot bound
+    stands). Above ``max_pupils`` pupils only the fast engine runs ("too_large"). ``on_stage``
+    hears the fast engine's stages, then "exact". The result has the fast engine's
+    ``stage1_bound`` and ``slot_bound`` (over the pupils not locked) and, on the whole result,
+    ``exact_bound``: the smallest of CP-SAT's proven bound and the slot bound with the locked
+    matches (and the group points locked pupils alone in a group could still gain) added.
+
+    The CP-SAT model (see :func:`_exact_model`): per pupil at most one choice, either an
+    individual session (mentor, slot) in a free shared slot, scored in the pair's best area, or
+    a place in a group (mentor, slot, area, level window {low, low+1}); per mentor slot at most
+    one session, an individual one (one pupil) or a group of 2..max_group_size pupils who all
+    prefer groups, in one area, levels in the window; a locked group with room takes new
+    members who fit it, up to max_group_size in all; capacity left after the locked matches;
+    forbidden pairs have no choice at all. The score is exact: group points only in a group of
+    two or more (a locked pupil alone in its group gains them when a new pupil joins it), and
+    the same-school penalty as a linear excess: per (mentor, school) an integer ``e >= new -
+    free_left`` (``free_left`` is ``ceil(share * capacity)`` less the locked pupils of that
+    school, floored at 0), ``e >= 0``, costing ``same_school`` each. That is exactly what
+    ``_outcomes`` charges on a result (``min(new, all - free)`` pupils, never negative), so the
+    objective CP-SAT maximises is ``objective(result)`` less the locked pupils' fixed points:
+    same-school balance is optimised here, not only scored."""
+    began = _now()
+    fast = solve(pupils, mentors, weights, locked=locked, forbidden=forbidden, on_stage=on_stage)
+    if fast.stage1_bound is None or len(pupils) > max_pupils:
+        return _with(fast, status="too_large", began=began)
+    ix = _Index(pupils, mentors)
+    locks = _Locks(ix, _caller_locks(ix, locked))
+    banned = [ix.p_of[p] * ix.M + ix.m_of[m] for p, m in forbidden if p in ix.p_of and m in ix.m_of]
+    pairs = _feasible_pairs(ix, locks, np.array(banned, dtype=np.int64), weights)
+    fixed_points = objective(
+        Assignment(_outcomes(ix, locks, {}, dict.fromkeys(range(ix.P), NO_CAPACITY), weights), 0)
+    )
+    slot_total = (
+        fast.slot_bound[0] + fixed_points[0],
+        fast.slot_bound[1] + fixed_points[1] + _locked_bonus_max(ix, locks, weights),
+    )
+    if objective(fast) >= slot_total:  # the fast result meets a bound: nothing can beat it
+        return _with(fast, status="proven", bound=objective(fast), optimal=True, began=began)
+
+    if on_stage is not None:
+        on_stage("exact")
+    deadline = _now() + max(0.1, seconds)
+    placed = {
+        ix.p_of[m.pupil_id]: (
+            ix.m_of[m.mentor_id],
+            ix.area_of[m.subject_area_id],
+            ix.slot_of[m.slot_id],
+        )
+        for m in fast.matches
+        if not m.locked
+    }
+    bound, optimal = slot_total, False
+    if pairs.p.size > (_GLOBAL_MAX_PAIRS if max_model_pairs is None else max_model_pairs):
+        # Too large for one model within the limit: improve the fast answer a few mentors at
+        # a time instead. No proof comes of it; the slot bound stands.
+        placed = _local_search(ix, locks, pairs, weights, placed, deadline, workers)
+        name = "local_search"
+    else:
+        model = _exact_model(ix, locks, pairs.p, pairs.m, weights)
+        model.hint(placed, ix, locks)
+        solver = _solver(deadline - _now(), workers)
+        status = solver.solve(model.cp)
+        name = _CP_STATUS.get(status, str(status))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = model.decode_bound(solver.best_objective_bound)
+            bound = min(bound, (found[0] + fixed_points[0], found[1] + fixed_points[1]))
+            if solver.objective_value > model.hint_value:
+                placed = model.placement(solver)
+            optimal = status == cp_model.OPTIMAL
+    taken = locks.per_mentor + np.bincount(
+        np.array([j for j, _a, _t in placed.values()], dtype=np.int64), minlength=ix.M
+    )
+    room = (ix.m_cap > taken).astype(np.float64)
+    exact = Assignment(
+        outcomes=_outcomes(ix, locks, placed, _reasons(ix, pairs, placed, locks, room), weights),
+        feasible_pairs=fast.feasible_pairs,
+        stage1_bound=fast.stage1_bound,
+        slot_bound=fast.slot_bound,
+        rounds=fast.rounds,
+        stage2_optimal=fast.stage2_optimal,
+    )
+    best = exact if objective(exact) > objective(fast) else fast
+    if optimal:  # CP-SAT's optimum is the exact result's value: the proof holds for either
+        bound = min(bound, objective(exact))
+    return _with(best, status=name, bound=bound, optimal=objective(best) >= bound, began=began)
+
+
+_GLOBAL_MAX_PAIRS = 12_000  # feasible pairs: above, local search instead of one model
+_LNS_MENTORS = 4  # mentors freed at a time
+_LNS_WAITING = 60  # pupils without a match offered to them at a time
+_LNS_SECONDS = 1.0  # CP-SAT's limit per neighbourhood
+
+
+def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    # Measured at 300 x 40: one worker searching on the full LP (level 2), every LP constraint
+    # in from the start, no presolve or probing, proves the optimum (8,487) in 8.5-9.5 s; with
+    # lazy LP constraints and probing 11-13 s; the default portfolio on two workers never
+    # improved on the hint (8,379) in 30 s. Presolve took seconds, and at 1,000 pupils the whole
+    # limit before the hint was even tried.
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.linearization_level = 2
+    solver.parameters.add_lp_constraints_lazily = False
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_probing_level = 0
+    return solver
+
+
+def _local_search(
+    ix: _Index,
+    locks: _Locks,
+    pairs: _Pairs,
+    w: Weights,
+    placed: dict[int, tuple[int, int, int]],
+    deadline: float,
+    workers: int,
+) -> dict[int, tuple[int, int, int]]:
+    """Large-neighbourhood search from a valid placement (pupil -> (mentor, area, slot)) until
+    ``deadline``: free a few mentors that share candidate pupils (every pupil placed with them
+    and some waiting pupils who could go to them), solve that part exactly with the CP-SAT model
+    of :func:`solve_exact`, everything else fixed, and keep it if it is lexicographically
+    better. The objective is a sum over mentors (their pupils' points, groups and same-school
+    penalty are the mentor's own), so the part's objective decides for the whole. Every step
+    keeps a valid placement; seeded, so a run with the same inputs and time tries the same
+    neighbourhoods."""
+    placed = dict(placed)
+    if not pairs.p.size:
+        return placed
+    incidence = np.zeros((ix.P, ix.M), dtype=np.float32)
+    incidence[pairs.p, pairs.m] = 1.0
+    shared = incidence.T @ incidence  # mentors x mentors: candidate pupils in common
+    candidates = [np.nonzero(incidence[:, j])[0] for j in range(ix.M)]
+    mentors = np.nonzero(np.diag(shared) > 0)[0]
+    rng = np.random.default_rng(20261208)
+    while _now() < deadline - 0.05:
+        j0 = int(rng.choice(mentors))
+        near = np.argsort(-(shared[j0] + rng.random(ix.M)))  # ties broken at random
+        chosen = [j0] + [int(j) for j in near if j != j0 and shared[j0, j] > 0]
+        in_s = np.zeros(ix.M, dtype=bool)
+        in_s[chosen[:_LNS_MENTORS]] = True
+        at_s = [i for i, (j, _a, _t) in placed.items() if in_s[j]]
+        waiting = np.unique(np.concatenate([candidates[j] for j in np.nonzero(in_s)[0]]))
+        waiting = np.array([i for i in waiting.tolist() if i not in placed], dtype=np.int64)
+        if waiting.size > _LNS_WAITING:
+            waiting = rng.choice(waiting, _LNS_WAITING, replace=False)
+        in_f = np.zeros(ix.P, dtype=bool)
+        in_f[at_s] = True
+        in_f[waiting] = True
+        keep = in_f[pairs.p] & in_s[pairs.m]
+        model = _exact_model(ix, locks, pairs.p[keep], pairs.m[keep], w)
+        model.hint({i: placed[i] for i in at_s}, ix, locks)
+        solver = _solver(min(_LNS_SECONDS, deadline - _now()), workers)
+        status = solver.solve(model.cp)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+            solver.objective_value > model.hint_value
+        ):
+            for i in at_s:
+                del placed[i]
+            placed.update(model.placement(solver))
+        whole = in_s[mentors].all() and in_f[pairs.p].all()
+        if whole and status == cp_model.OPTIMAL:  # the part was everything: nothing left to do
+            break
+    return placed
+
+
+def _now() -> float:
+    return time.perf_counter()
+
+
+def _with(
+    result: Assignment,
+    *,
+    status: str,
+    began: float,
+    bound: tuple[int, int] | None = None,
+    optimal: bool = False,
+) -> Assignment:
+    return replace(
+        result,
+        optimal=optimal,
+        exact_bound=bound,
+        exact_status=status,
+        exact_seconds=_now() - began,
+    )
+
+
+def _locked_bonus_max(ix: _Index, locks: _Locks, w: Weights) -> int:
+    """Group points locked pupils may still gain: one alone in an open locked group who prefers
+    groups gets them once a new pupil joins (the slot bound counts new pupils only)."""
+    return w.group_preference * sum(
+        1
+        for sessions in locks.joinable.values()
+        for s, _low in sessions.values()
+        if len(s.members) == 1 and ix.p_pref[s.members[0]]
+    )
+
+
+class _ExactModel:
+    """The CP-SAT model of :func:`solve_exact`, with what is needed to hint, read and bound it."""
+
+    def __init__(self) -> None:
+        self.cp = cp_model.CpModel()
+        # choice variable -> (pupil, mentor, area, slot); group choices also name their session
+        self.choices: list[tuple[Any, int, int, int, int]] = []
+        self.group_of: dict[int, tuple[int, int, int, int]] = {}  # choice -> (j, t, a, low)
+        self.sessions: dict[tuple[int, int, int, int], Any] = {}  # (j, t, a, low) -> variable
+        self.big = 1
+        self.penalty_max = 0
+        # what the other variables follow from: (excess, choices, free left), (bonus, choices)
+        self.excess: list[tuple[Any, list[Any], int]] = []
+        self.bonus: list[tuple[Any, list[Any]]] = []
+        self.coef: dict[int, int] = {}  # variable index -> objective coefficient
+        self.hint_value = 0
+
+    def hint(self, placed: dict[int, tuple[int, int, int]], ix: _Index, locks: _Locks) -> None:
+        """Hint a whole solution: ``placed`` (pupil -> (mentor, area, slot)), a valid placement
+        of pupils not locked; ``hint_value`` is its objective in this model."""
+        size: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, (j, _a, t) in placed.items():
+            size[(j, t)].append(i)
+        chosen_sessions = set()
+        hinted: dict[int, int] = {}
+        for k, (x, i, j, a, t) in enumerate(self.choices):
+            on = False
+            where = placed.get(i)
+            if where is not None and (where[0], where[2]) == (j, t):
+                session = self.group_of.get(k)
+                if session is None:
+                    on = len(size[(j, t)]) == 1 and (j, t) not in locks.sessions
+                elif session[2] < 0:  # joining a locked group
+                    on = where[1] == a
+                else:
+                    members = size[(j, t)]
+                    low = min(min(int(ix.p_level[y, a]) for y in members), MAX_LEVEL - 1)
+                    on = len(members) >= 2 and session[2:] == (a, low) and where[1] == a
+                    if on:
+                        chosen_sessions.add(session)
+            hinted[x.index] = int(on)
+        for session, y in self.sessions.items():
+            hinted[y.index] = int(session in chosen_sessions)
+        for e, xs, free_left in self.excess:
+            hinted[e.index] = max(0, sum(hinted[x.index] for x in xs) - free_left)
+        for u, xs in self.bonus:
+            hinted[u.index] = int(any(hinted[x.index] for x in xs))
+        for index, value in hinted.items():
+            self.cp.proto.solution_hint.vars.append(index)
+            self.cp.proto.solution_hint.values.append(value)
+        self.hint_value = sum(c * hinted.get(index, 0) for index, c in self.coef.items())
+
+    def decode_bound(self, value: float) -> tuple[int, int]:
+        """CP-SAT's objective bound ``big * assigned + score`` as a lexicographic bound."""
+        v = math.floor(value + 1e-6)
+        count = (v + self.penalty_max) // self.big
+        return int(count), int(v - self.big * count)
+
+    def placement(self, solver: cp_model.CpSolver) -> dict[int, tuple[int, int, int]]:
+        return {i: (j, a, t) for x, i, j, a, t in self.choices if solver.boolean_value(x)}
+
+
+def _exact_model(
+    ix: _Index, locks: _Locks, pair_p: np.ndarray, pair_m: np.ndarray, w: Weights
+) -> _ExactModel:
+    """Build the CP-SAT model of :func:`solve_exact` (its docstring states the model) over the
+    given feasible pairs (all of them, or a neighbourhood's: then every pupil not locked with
+    one of its mentors must be among them, so capacity and same-school counts are whole)."""
+    mdl = _ExactModel()
+    cp = mdl.cp
+    school = ix.p_school.tolist()
+    ind_at: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    join_at: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    grp_cand: dict[tuple[int, int, int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    by_pupil: dict[int, list[Any]] = defaultdict(list)
+    by_mentor: dict[int, list[Any]] = defaultdict(list)
+    by_school: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    school_pupils: dict[tuple[int, int], set[int]] = defaultdict(set)
+    best_pts: dict[int, int] = defaultdict(int)
+    terms: list[tuple[Any, int]] = []
+
+    def choose(i: int, j: int, a: int, t: int, pts: int, session=None) -> Any:
+        x = cp.new_bool_var(f"x{len(mdl.choices)}")
+        if session is not None:
+            mdl.group_of[len(mdl.choices)] = session
+        mdl.choices.append((x, i, j, a, t))
+        by_pupil[i].append(x)
+        by_mentor[j].append(x)
+        by_school[(j, school[i])].append(x)
+        school_pupils[(j, school[i])].add(i)
+        terms.append((x, pts))
+        best_pts[i] = max(best_pts[i], pts)
+        return x
+
+    for i, j in zip(pair_p.tolist(), pair_m.tolist(), strict=True):
+        shared = ix.p_slot_sets[i] & ix.m_slot_sets[j]
+        sp = slot_points(len(shared), w)
+        opts = ix.options(i, j, w)
+        best = max(opts, key=lambda o: o[2])
+        free = sorted(t for t in shared if locks.free[j, t])
+        for t in free:
+            ind_at[(j, t)].append(choose(i, j, best[0], t, best[2] + sp))
+        if _kind(ix.pupils[i], ix.mentors[j]) != GRP:
+            continue
+        gp = w.group_preference
+        for a, lv, pts in opts:
+            for low in {max(MIN_LEVEL, lv - 1), min(lv, MAX_LEVEL - 1)}:
+                for t in free:
+                    grp_cand[(j, t, a, low)].append((i, t, pts + sp + gp))
+        for t in sorted(shared):
+            joinable = locks.joinable.get(j, {}).get(t)
+            if joinable is None:
+                continue
+            s, low = joinable
+            for a, lv, pts in opts:
+                if a == s.area and low <= lv <= low + 1:
+                    join_at[(j, t)].append(choose(i, j, a, t, pts + sp + gp, (j, t, -1, -1)))
+
+    sessions_at: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for (j, t, a, low), members in grp_cand.items():
+        if len(members) < 2:
+            continue
+        y = cp.new_bool_var(f"g{j}_{t}_{a}_{low}")
+        mdl.sessions[(j, t, a, low)] = y
+        xs = [choose(i, j, a, t, pts, (j, t, a, low)) for i, t, pts in members]
+        for x in xs:  # implied by the next line, but it tightens the LP relaxation (the bound)
+            cp.add_implication(x, y)
+        cp.add(sum(xs) <= int(ix.m_g[j]) * y)
+        cp.add(sum(xs) >= 2 * y)
+        if low < MAX_LEVEL - 1:
+            # A group's window starts at its lowest level: one group, one window (a group all
+            # at level 3 would otherwise fit {2, 3} and {3, 4} alike, and the search see both).
+            at_low = [
+                x for x, (i, _t, _pts) in zip(xs, members, strict=True) if ix.p_level[i, a] == low
+            ]
+            cp.add(sum(at_low) >= y)
+        sessions_at[(j, t)].append(y)
+    for jt in ind_at.keys() | sessions_at.keys():
+        cp.add(sum(ind_at.get(jt, [])) + sum(sessions_at.get(jt, [])) <= 1)
+    bonus_max = 0
+    for (j, t), xs in join_at.items():
+        s, _low = locks.joinable[j][t]
+        cp.add(sum(xs) <= int(ix.m_g[j]) - len(s.members))
+        if len(s.members) == 1 and ix.p_pref[s.members[0]] and w.group_preference:
+            # the locked pupil alone in its group gains the group points once someone joins
+            u = cp.new_bool_var(f"u{j}_{t}")
+            cp.add(u <= sum(xs))
+            mdl.bonus.append((u, xs))
+            terms.append((u, w.group_preference))
+            bonus_max += w.group_preference
+    for xs in by_pupil.values():
+        cp.add_at_most_one(xs)
+    for j, xs in by_mentor.items():
+        if len(xs) > locks.cap_left[j]:
+            cp.add(sum(xs) <= int(locks.cap_left[j]))
+
+    # Same-school balance as a linear excess per (mentor, school): each pupil has at most one
+    # choice, so the sum of a school's choices at a mentor is how many of its pupils they get.
+    penalties: list[Any] = []
+    if w.same_school:
+        locked_school: dict[tuple[int, int], int] = defaultdict(int)
+        for i, (j, _a, _t) in locks.by_pupil.items():
+            locked_school[(j, school[i])] += 1
+        for (j, s), xs in by_school.items():
+            pupils_here = len(school_pupils[(j, s)])
+            free_left = max(0, same_school_free(ix.mentors[j], w) - locked_school[(j, s)])
+            if pupils_here <= free_left:
+                continue
+            e = cp.new_int_var(0, pupils_here - free_left, f"e{j}_{s}")
+            cp.add(e >= sum(xs) - free_left)
+            mdl.excess.append((e, xs, free_left))
+            penalties.append(e)
+            mdl.penalty_max += w.same_school * (pupils_here - free_left)
+
+    mdl.big = sum(best_pts.values()) + bonus_max + mdl.penalty_max + 1
+    # choices earn big + points (one more pupil outweighs any score); bonuses their points
+    is_choice = {x.index for x, *_ in mdl.choices}
+    variables = [x for x, _pts in terms] + penalties
+    coeffs = [(mdl.big if x.index in is_choice else 0) + pts for x, pts in terms]
+    coeffs += [-w.same_school] * len(penalties)
+    cp.maximize(cp_model.LinearExpr.weighted_sum(variables, coeffs))
+    mdl.coef = {x.index: c for x, c in zip(variables, coeffs, strict=True)}
+    return mdl
 
 
 def greedy_baseline(

@@ -111,7 +111,7 @@ class RunStatus(enum.StrEnum):
 ACTIVE_RUN = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 
 # The stages a run reports, in order: its progress is the stage's place in this list.
-RUN_STAGES = ("loading", "stage1", "stage2", "saving")
+RUN_STAGES = ("loading", "stage1", "stage2", "exact", "saving")
 
 
 class MatchingRun(db.Model):
@@ -166,9 +166,10 @@ class MatchingRun(db.Model):
     kept_count: Mapped[int | None]
 
     # the rest of its figures: the pupils left unassigned, the bound the engine proves on
-    # (assigned, score) with its kind ("stage1": engine.Assignment.stage1_bound, the kept
-    # matches added), the gap to it in % (of pupils; of the score only where the pupils reach
-    # the bound, since below it the score bound proves nothing), the engine's time in seconds
+    # (assigned, score) with its kind, the tightest of three ("stage1": Assignment.stage1_bound,
+    # "slot": .slot_bound, both with the kept matches added; "exact": .exact_bound), the gap
+    # to it in % (of pupils; of the score only where the pupils reach the bound, since below it
+    # the score bound proves nothing), the engine's time in seconds
     unassigned_count: Mapped[int | None]
     bound_kind: Mapped[str | None] = mapped_column(sa.String(20))
     bound_assigned: Mapped[int | None]
@@ -176,6 +177,11 @@ class MatchingRun(db.Model):
     gap_percent: Mapped[float | None]
     score_gap_percent: Mapped[float | None]
     engine_seconds: Mapped[float | None]
+    # the exact mode's verdict (engine.Assignment.optimal, .exact_status): proven optimal, or
+    # why not ("feasible": stopped at its time limit; "too_large": above the size limit, the
+    # fast engine only). None: a run before 0017, or one that did not finish.
+    optimal: Mapped[bool | None]
+    exact_status: Mapped[str | None] = mapped_column(sa.String(20))
 
     # the proposal as the run made it, [[pupil_id, mentor_id], ...]: the next run overwrites
     # `matches`, so comparing two runs needs their own copy. Deferred: lists never load it.
@@ -184,3 +190,13 @@ class MatchingRun(db.Model):
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_RUN
+
+    @property
+    def gap_to_best(self) -> float | None:
+        """How far below the best possible the run may be, in %: of pupils where it placed
+        fewer than the bound, else of the score; None where no bound was proven."""
+        if self.gap_percent is None:
+            return None
+        if self.gap_percent > 0 or self.score_gap_percent is None:
+            return self.gap_percent
+        return self.score_gap_percent

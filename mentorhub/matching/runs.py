@@ -37,6 +37,7 @@ STAGE_LABELS = {
     "loading": _l("Loading pupils and offers"),
     "stage1": _l("Stage 1: choosing each pupil's mentor"),
     "stage2": _l("Stage 2: times and groups"),
+    "exact": _l("Searching for the best possible matching"),
     "saving": _l("Saving the proposal"),
 }
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from mentorhub import audit, policy
@@ -139,13 +140,19 @@ def load(term: Term) -> Loaded:
 
 
 def solve(loaded: Loaded, on_stage: Callable[[str], None] | None = None) -> engine.Assignment:
-    """Run the engine on what `load` read (no database): the long part of a run."""
+    """Run the engine on what `load` read (no database): the long part of a run. The exact
+    mode (`engine.solve_exact`: the fast engine, then CP-SAT over the whole model from its
+    answer) for terms up to MATCHING_EXACT_MAX_PUPILS pupils, searching at most
+    MATCHING_EXACT_SECONDS; above that size the fast engine's answer stands."""
     if loaded.mentors and loaded.pupils:
-        return engine.solve(
+        config = current_app.config
+        return engine.solve_exact(
             list(loaded.pupils.values()),
             loaded.mentors,
             engine.Weights(),
             locked=loaded.locked,
+            seconds=float(config.get("MATCHING_EXACT_SECONDS", engine.EXACT_SECONDS)),
+            max_pupils=int(config.get("MATCHING_EXACT_MAX_PUPILS", engine.EXACT_MAX_PUPILS)),
             on_stage=on_stage,
         )
     # nothing to solve: every pupil waits for a mentor offer
@@ -172,23 +179,32 @@ def _percent_below(bound: int, reached: int) -> float:
 
 
 def _note_figures(record: MatchingRun, result: engine.Assignment, seconds: float | None) -> None:
-    """What the run reached, beside the bound the engine proves on it. The stage-1 bound is
-    over the pupils not kept as they were, so the kept matches are added to it to compare with
-    the whole result. The score's gap is only given where the pupils reach the bound: below it,
-    the bound's score (at more pupils) proves nothing about the score at fewer."""
+    """What the run reached, beside the tightest bound the engine proves on it
+    (lexicographically: fewest pupils, then lowest score). The stage-1 and slot bounds are over
+    the pupils not kept as they were, so the kept matches are added to them to compare with the
+    whole result; the exact mode's bound is on the whole result already. The score's gap is
+    only given where the pupils reach the bound: below it, the bound's score (at more pupils)
+    proves nothing about the score at fewer."""
     assigned, score = engine.objective(result)
     record.assigned, record.total_score = assigned, score
     record.unassigned_count = len(result.unassigned)
     record.engine_seconds = seconds
     record.pairs = sorted([m.pupil_id, m.mentor_id] for m in result.matches)
+    record.optimal, record.exact_status = result.optimal, result.exact_status
     if result.stage1_bound is None:  # nothing to solve: no bound was computed
         record.bound_kind = record.bound_assigned = record.bound_score = None
         record.gap_percent = record.score_gap_percent = None
         return
     kept = [m for m in result.matches if m.locked]
-    record.bound_kind = "stage1"
-    record.bound_assigned = result.stage1_bound[0] + len(kept)
-    record.bound_score = result.stage1_bound[1] + sum(m.score for m in kept)
+    kept_value = (len(kept), sum(m.score for m in kept))
+    bounds = [
+        ((b[0] + kept_value[0], b[1] + kept_value[1]), kind)
+        for b, kind in ((result.stage1_bound, "stage1"), (result.slot_bound, "slot"))
+        if b is not None
+    ]
+    if result.exact_bound is not None:
+        bounds.append((result.exact_bound, "exact"))
+    (record.bound_assigned, record.bound_score), record.bound_kind = min(bounds)
     record.gap_percent = _percent_below(record.bound_assigned, assigned)
     record.score_gap_percent = (
         _percent_below(record.bound_score, score) if assigned == record.bound_assigned else None

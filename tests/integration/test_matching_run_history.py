@@ -72,16 +72,38 @@ def test_a_runs_inputs_and_figures_are_stored_when_it_ends(
         scores = list(db.session.scalars(sa.select(Match.score)))
     assert (run.assigned, run.unassigned_count, run.total_score) == (2, 1, sum(scores))
     assert run.pairs == _proposal(app)
-    # and the bound the engine proves (two places: two pupils at most), reached: no gap
-    assert (run.bound_kind, run.bound_assigned) == ("stage1", 2)
-    assert run.bound_score >= run.total_score
-    assert run.gap_percent == 0.0
-    assert run.score_gap_percent == pytest.approx(
-        100 * (run.bound_score - run.total_score) / run.bound_score
-    )
+    # and the bound the engine proves: at pilot size the exact mode's, which the run reaches
+    # (two places: two pupils at most, and no higher score), proven optimal: no gap
+    assert (run.bound_kind, run.bound_assigned, run.bound_score) == ("exact", 2, run.total_score)
+    assert run.gap_percent == 0.0 and run.score_gap_percent == 0.0
+    assert run.optimal and run.exact_status in {"optimal", "proven"}
     # and when, and how long the engine took
     assert run.created_at <= run.started_at <= run.finished_at
     assert 0 < run.engine_seconds < 60
+
+
+def test_the_matching_page_says_whether_the_last_run_is_proven_best_or_how_close(
+    app, approved, offer, coordinator, programme, client, login_as
+):
+    # given a run at pilot size, which the exact mode proves optimal
+    offer(capacity=2)
+    run_id = _run(app, coordinator, programme)
+    login_as(coordinator)
+    # when the coordinator opens the matching page
+    page = client.get("/matching/").get_data(as_text=True)
+    # then it says the run is optimal
+    assert "Optimal: ingen matchning kunde placera fler elever eller nå en högre poäng." in page
+    # and given a run the exact mode could not prove (its time ran out), 12.5 % below the bound
+    with app.app_context():
+        run = db.session.get(MatchingRun, run_id)
+        run.optimal, run.exact_status, run.gap_percent = False, "feasible", 12.5
+        db.session.commit()
+    # when the page is opened again, in Swedish and then in English
+    page = client.get("/matching/").get_data(as_text=True)
+    # then it says how close to the best possible the run is, in the language's numbers
+    assert "Inom 12,5 % av bästa möjliga." in page and "Optimal:" not in page
+    client.post("/language", data={"locale": "en", "next": "/matching/"})
+    assert "Within 12.5 % of the best possible." in client.get("/matching/").get_data(as_text=True)
 
 
 def test_kept_matches_count_in_the_figures_and_in_the_bound(
@@ -116,6 +138,30 @@ def test_a_gap_below_the_bound_is_a_share_of_the_bounds_pupils(db, programme):
     assert (record.bound_assigned, record.bound_score) == (4, 35)
     assert record.gap_percent == 50.0 and record.score_gap_percent is None
     assert record.pairs == [[1, 9], [2, 9]] and record.kept_count == 1
+
+
+def test_the_tightest_of_the_engines_bounds_is_kept_with_its_kind(db, programme):
+    # given an engine result with all three bounds: stage 1's and the slot bound over the
+    # pupils not kept, the exact mode's on the whole result, which is the tightest
+    kept = engine.Match(1, 9, 1, "tue-3", None, 5, (), True)
+    new = engine.Match(2, 9, 1, "thu-3", None, 7, ())
+    result = engine.Assignment(
+        outcomes=(kept, new),
+        feasible_pairs=4,
+        stage1_bound=(3, 30),
+        slot_bound=(2, 22),
+        exact_bound=(3, 26),
+        exact_status="feasible",
+    )
+    record = MatchingRun(term_id=programme["term"], status=RunStatus.DONE.value)
+    # when its figures are noted
+    matching._note_figures(record, result, 1.5)
+    # then the exact bound (3, 26) beats the slot bound with the kept match added (3, 27) and
+    # stage 1's (4, 35); the run is not proven optimal, and says why
+    assert (record.bound_kind, record.bound_assigned, record.bound_score) == ("exact", 3, 26)
+    assert record.gap_percent == pytest.approx(100 / 3)
+    assert (record.optimal, record.exact_status) == (False, "feasible")
+    assert record.gap_to_best == pytest.approx(100 / 3)
 
 
 def test_a_failed_run_keeps_its_reason_and_inputs_and_no_figures(
@@ -180,7 +226,7 @@ def test_the_runs_page_lists_the_terms_runs_newest_first_with_their_figures(
     assert f"<td>{coordinator.name}</td>" in newest and f"<td>{coordinator.name}</td>" in oldest
     assert "<td>4</td>" in newest and "<td>3</td>" in newest  # places, pupils assigned
     assert "<td>2</td>" in oldest and "<td>1</td>" in oldest  # assigned, left without
-    assert "0 % av eleverna" in newest
+    assert "<td>Optimal</td>" in newest  # the gap: none, proven by the exact mode
     # and the newest offers a comparison with the one before it
     assert f"/matching/runs/compare?run={first}&amp;run={second}" in newest
     assert "Jämför med föregående" in newest and "Jämför med föregående" not in oldest

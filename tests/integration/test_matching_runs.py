@@ -208,14 +208,14 @@ def test_the_status_endpoint_answers_the_runs_state_as_json(
         "status": "running",
         "stage": "stage2",
         "done": 2,
-        "total": 4,
+        "total": 5,
         "finished": False,
-        "label": "Matchningen körs: Steg 2: tider och grupper (steg 3 av 4).",
+        "label": "Matchningen körs: Steg 2: tider och grupper (steg 3 av 5).",
     }
     # and once done, it says it has finished
     _set_status(app, run_id, RunStatus.DONE.value, "saving", 4)
     state = client.get(f"/matching/runs/{run_id}/status").get_json()
-    assert (state["finished"], state["done"]) == (True, 4)
+    assert (state["finished"], state["done"]) == (True, 5)
 
 
 def test_the_page_loads_its_polling_script_from_static_not_inline(
@@ -254,7 +254,7 @@ def test_on_rq_the_request_answers_at_once_and_a_worker_runs_it(
     assert _match_count(app) == 0
     # and the page shows the progress bar, in its live region, and no button to start again
     page = response.get_data(as_text=True)
-    assert '<progress max="4" value="0"' in page and "Väntar på att starta" in page
+    assert '<progress max="5" value="0"' in page and "Väntar på att starta" in page
     assert "Kör matchningen" not in page
     state = client.get(f"/matching/runs/{run.id}/status").get_json()
     assert (state["status"], state["finished"]) == ("queued", False)
@@ -268,4 +268,4 @@ def test_on_rq_the_request_answers_at_once_and_a_worker_runs_it(
     (run,) = _runs(app)
     assert run.status == RunStatus.DONE.value and _match_count(app) == len(approved)
     state = client.get(f"/matching/runs/{run.id}/status").get_json()
-    assert (state["status"], state["finished"], state["done"]) == ("done", True, 4)
+    assert (state["status"], state["finished"], state["done"]) == ("done", True, 5)

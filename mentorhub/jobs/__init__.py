@@ -14,7 +14,9 @@ page never hold a pupil's data.
 Where it runs (`JOBS_BACKEND`; by default `rq` when `REDIS_URL` is set, else `inline`):
 - `rq`: on an RQ queue in Redis (`JOBS_QUEUE`), retried up to `retries` times with the waits
   `JOBS_RETRY_INTERVALS`, run by `flask mentorhub jobs-worker` (`mentorhub/jobs/worker.py`).
-- `inline` (the pilot, `make run`, most tests): in this process right after the commit, once.
+- `inline` (the pilot, `make run`, most tests): in this process right after the commit, once;
+  a `long` job (a matching run) after the request has answered, in a greenlet of its own
+  (`mentorhub/offload.py`).
 
 Either way a job runs in an app context of its own, with a fresh session, and commits once at
 its end (then runs what it queued in turn) or rolls back. A job whose last attempt fails is
@@ -32,7 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from mentorhub import after_commit
+from mentorhub import after_commit, offload
 from mentorhub.extensions import db
 from mentorhub.jobs.core import (
     Job,
@@ -82,7 +84,10 @@ def enqueue(name: str, **kwargs: Any) -> None:
 def _hand_on(name: str, kwargs: dict[str, Any], pending_id: str | None = None) -> None:
     app = current_app._get_current_object()
     if pending_id is None:
-        run_inline(app, name, kwargs)
+        if registered()[name].long:
+            offload.after_the_answer(run_inline, app, name, kwargs)
+        else:
+            run_inline(app, name, kwargs)
         return
     from mentorhub.jobs import rq_backend
 

@@ -21,19 +21,25 @@ class Job:
     name: str
     fn: Callable[..., None]
     retries: int
+    # Inline (the pilot), run after the request has answered rather than before: for a job
+    # that takes seconds and shows its progress on a page (mentorhub/offload.py).
+    long: bool = False
 
 
 _jobs: dict[str, Job] = {}
 
 
-def job(name: str, *, retries: int = 3) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register `fn` as the job `name`, tried up to `retries` more times when it fails (rq)."""
+def job(
+    name: str, *, retries: int = 3, long: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register `fn` as the job `name`, tried up to `retries` more times when it fails (rq).
+    A `long` job run inline does not hold up the answer to the request that queued it."""
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
         known = _jobs.get(name)
         if known is not None and known.fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"job {name!r} is registered twice")
-        _jobs[name] = Job(name, fn, retries)
+        _jobs[name] = Job(name, fn, retries, long)
         return fn
 
     return register

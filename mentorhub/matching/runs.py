@@ -111,7 +111,7 @@ def _report(run_id: int, stage: str) -> None:
     jobs.progress(stage, done, len(RUN_STAGES))
 
 
-@jobs.job("matching.run", retries=0)
+@jobs.job("matching.run", retries=0, long=True)
 def perform_run(run_id: int) -> None:
     """The job: load, solve (stage 1, stage 2), then store the proposal and mark the run done
     in one transaction (committed by the job runner). A failure marks the run failed, with the

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from mentorhub import audit, policy
+from mentorhub import audit, offload, policy
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
@@ -146,15 +146,24 @@ def solve(loaded: Loaded, on_stage: Callable[[str], None] | None = None) -> engi
     MATCHING_EXACT_SECONDS; above that size the fast engine's answer stands."""
     if loaded.mentors and loaded.pupils:
         config = current_app.config
-        return engine.solve_exact(
-            list(loaded.pupils.values()),
-            loaded.mentors,
-            engine.Weights(),
-            locked=loaded.locked,
-            seconds=float(config.get("MATCHING_EXACT_SECONDS", engine.EXACT_SECONDS)),
-            max_pupils=int(config.get("MATCHING_EXACT_MAX_PUPILS", engine.EXACT_MAX_PUPILS)),
-            on_stage=on_stage,
-        )
+        seconds = float(config.get("MATCHING_EXACT_SECONDS", engine.EXACT_SECONDS))
+        max_pupils = int(config.get("MATCHING_EXACT_MAX_PUPILS", engine.EXACT_MAX_PUPILS))
+        pupils = list(loaded.pupils.values())
+
+        def search(tell: Callable[[str], None]) -> engine.Assignment:
+            return engine.solve_exact(
+                pupils,
+                loaded.mentors,
+                engine.Weights(),
+                locked=loaded.locked,
+                seconds=seconds,
+                max_pupils=max_pupils,
+                on_stage=tell,
+            )
+
+        # In a web worker (the pilot's inline job) the search runs beside the worker's other
+        # greenlets, not in their way: seconds of CP-SAT would stop every page and socket.
+        return offload.in_native_thread(search, on_stage)
     # nothing to solve: every pupil waits for a mentor offer
     return engine.Assignment(
         outcomes=tuple(engine.Unassigned(pid, "no_mentor_for_subject") for pid in loaded.pupils),

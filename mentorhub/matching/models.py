@@ -110,6 +110,12 @@ class RunStatus(enum.StrEnum):
 
 ACTIVE_RUN = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 
+
+class RunKind(enum.StrEnum):
+    RUN = "run"  # the whole term's matching, a job (mentorhub/matching/runs.py)
+    REMATCH = "rematch"  # some pupils matched again, the rest held (mentorhub/matching/rematch.py)
+
+
 # The stages a run reports, in order: its progress is the stage's place in this list.
 RUN_STAGES = ("loading", "stage1", "stage2", "exact", "saving")
 
@@ -182,6 +188,10 @@ class MatchingRun(db.Model):
     # fast engine only). None: a run before 0017, or one that did not finish.
     optimal: Mapped[bool | None]
     exact_status: Mapped[str | None] = mapped_column(sa.String(20))
+    # a run of the whole term, or an applied rematch (RunKind): both kept, with their figures
+    kind: Mapped[str] = mapped_column(
+        sa.String(20), default=RunKind.RUN.value, server_default=RunKind.RUN.value
+    )
 
     # the proposal as the run made it, [[pupil_id, mentor_id], ...]: the next run overwrites
     # `matches`, so comparing two runs needs their own copy. Deferred: lists never load it.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,8 +37,17 @@ from mentorhub import audit
 from mentorhub.accounts.models import User
 from mentorhub.errors import DomainError
 from mentorhub.extensions import db
-from mentorhub.matching import engine
-from mentorhub.matching.models import ACTIVE_RUN, Match, MatchingRun, MatchStatus, MentorOffer
+from mentorhub.matching import engine, services
+from mentorhub.matching.models import (
+    ACTIVE_RUN,
+    RUN_STAGES,
+    Match,
+    MatchingRun,
+    MatchStatus,
+    MentorOffer,
+    RunKind,
+    RunStatus,
+)
 from mentorhub.matching.offers import offers
 from mentorhub.matching.services import (
     _approved_pupil_ids,
@@ -48,6 +58,7 @@ from mentorhub.matching.services import (
 )
 from mentorhub.programme.models import Term
 from mentorhub.rooms import services as rooms
+from mentorhub.timeutil import utcnow
 
 # Why a current match no longer keeps the engine's hard rules (engine module docstring).
 MENTOR_LEFT = "mentor_left"  # the mentor has no offer this term any more (or left)
@@ -104,6 +115,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A rematch's inputs, counted as a run's are (MatchingRun's inputs' summary)."""
+
+    pupils: int
+    offers: int
+    capacity: int
+    areas: list[int]
+    held: int
+
+
+@dataclass(frozen=True)
 class Plan:
     """A previewed rematch: who changes, how many are placed, and the fingerprints apply checks."""
 
@@ -118,6 +140,9 @@ class Plan:
     gain: tuple[int, int] | None  # with moves allowed: (more placed, more points) than without
     inputs: str
     digest: str
+    result: engine.Assignment  # the engine's answer the plan comes from (for the run kept)
+    summary: Summary  # what the engine was given, counted (for the run kept)
+    seconds: float  # the engine's time
 
     @property
     def moves(self) -> list[Change]:
@@ -344,6 +369,7 @@ def preview(
             "moves": allow_moves,
         }
     )
+    began = time.perf_counter()
     base = _solve(pupils, mentors, [_as_engine(m) for m in held])
     result, gain = base, None
     if allow_moves:
@@ -361,6 +387,7 @@ def preview(
             len(result.matches) - len(base.matches),
             sum(m.score for m in result.matches) - sum(m.score for m in base.matches),
         )
+    seconds = time.perf_counter() - began
     outcomes = {o.pupil_id: o for o in result.outcomes}
     changed = [pid for pid, o in outcomes.items() if _changes(current.get(pid), o)]
     wanted = (
@@ -416,6 +443,18 @@ def preview(
         gain=gain,
         inputs=inputs,
         digest=digest,
+        result=result,
+        summary=Summary(
+            pupils=len(pupils),
+            offers=len(mentors),
+            capacity=sum(m.capacity for m in mentors),
+            areas=sorted(
+                {a for p in pupils.values() for a in p.levels}
+                | {a for m in mentors for a in m.subject_area_ids}
+            ),
+            held=len(held),
+        ),
+        seconds=seconds,
     )
 
 
@@ -473,4 +512,30 @@ def apply(
             moved=not c.affected or None,
         )
     rooms.end_memberships_of(actor, ended)
+    _keep_as_run(actor, term, plan)
     return plan
+
+
+def _keep_as_run(actor: User, term: Term, plan: Plan) -> MatchingRun:
+    """The applied rematch kept beside the term's runs, with its inputs' summary and figures
+    as a run has them, so the coordinator can compare it with the run before it."""
+    now = utcnow()
+    record = MatchingRun(
+        term_id=term.id,
+        run_by_id=actor.id,
+        kind=RunKind.REMATCH.value,
+        status=RunStatus.DONE.value,
+        stage=RUN_STAGES[-1],
+        steps_done=len(RUN_STAGES),
+        created_at=now,
+        started_at=now,
+        updated_at=now,
+        finished_at=now,
+    )
+    summary = plan.summary
+    record.pupil_count, record.offer_count = summary.pupils, summary.offers
+    record.capacity_total, record.subject_area_ids = summary.capacity, summary.areas
+    record.kept_count = summary.held
+    services.note_figures(record, plan.result, plan.seconds)
+    db.session.add(record)
+    return record

@@ -187,7 +187,7 @@ def _percent_below(bound: int, reached: int) -> float:
     return 100.0 * (bound - reached) / bound if bound > 0 else 0.0
 
 
-def _note_figures(record: MatchingRun, result: engine.Assignment, seconds: float | None) -> None:
+def note_figures(record: MatchingRun, result: engine.Assignment, seconds: float | None) -> None:
     """What the run reached, beside the tightest bound the engine proves on it
     (lexicographically: fewest pupils, then lowest score). The stage-1 and slot bounds are over
     the pupils not kept as they were, so the kept matches are added to them to compare with the
@@ -244,7 +244,7 @@ def store(
     db.session.add_all(match_row(term.id, m) for m in result.matches if m.pupil_id not in kept_ids)
     record.unassigned = [{"pupil_id": u.pupil_id, "reason": u.reason} for u in result.unassigned]
     note_inputs(record, loaded)
-    _note_figures(record, result, seconds)
+    note_figures(record, result, seconds)
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "matching.run", record, assigned=record.assigned)

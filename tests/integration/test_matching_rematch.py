@@ -410,3 +410,50 @@ def test_a_rematch_waits_for_a_matching_run_under_way(app, offer, pupil, coordin
             "En matchningskörning pågår. Matcha om när den är klar."
         )
     assert _state(app) == {}
+
+
+def test_an_applied_rematch_is_kept_as_a_run_with_its_figures_and_listed_beside_the_runs(
+    app, offer, pupil, confirmed, coordinator, programme, login_as
+):
+    from mentorhub.matching.models import MatchingRun, RunKind, RunStatus
+
+    # given Anna with Alva confirmed, and Ella new
+    anna = offer(capacity=3)
+    alva, ella = pupil("Alva"), pupil("Ella")
+    confirmed(alva, anna)
+    seen = _preview(app, coordinator, programme, [ella])
+    # when the coordinator applies a rematch of Ella
+    _call(
+        app, coordinator, programme, rematch.apply, [ella], inputs=seen["inputs"],
+        digest=seen["digest"],
+    )  # fmt: skip
+    # then it is kept as a finished run of the kind "rematch", by the coordinator, with what it
+    # was given and what it reached
+    with app.app_context():
+        run = db.session.scalars(sa.select(MatchingRun)).one()
+        assert (run.kind, run.status, run.run_by_id) == (
+            RunKind.REMATCH.value,
+            RunStatus.DONE.value,
+            coordinator.id,
+        )
+        assert (run.pupil_count, run.offer_count, run.kept_count) == (2, 1, 1)
+        assert (run.assigned, run.unassigned_count) == (2, 0)
+        assert sorted(map(tuple, run.pairs)) == sorted([(alva, anna.id), (ella, anna.id)])
+        assert run.bound_assigned == 2 and run.gap_percent == 0
+        assert run.engine_seconds is not None and run.finished_at is not None
+    # and the list of runs shows it as a rematch
+    page = login_as(coordinator).get("/matching/runs").get_data(as_text=True)
+    assert "Omatchning av några elever" in page
+
+
+def test_a_rematch_that_is_only_previewed_keeps_no_run(app, offer, pupil, coordinator, programme):
+    from mentorhub.matching.models import MatchingRun
+
+    # given a pupil waiting for a mentor
+    offer(capacity=3)
+    ella = pupil("Ella")
+    # when the coordinator only previews a rematch of her
+    _preview(app, coordinator, programme, [ella])
+    # then no run is kept
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MatchingRun)) == 0

@@ -130,7 +130,7 @@ def test_a_gap_below_the_bound_is_a_share_of_the_bounds_pupils(db, programme):
     loaded = matching.Loaded(pupils={}, mentors=[], locked=[kept])
     record = MatchingRun(term_id=programme["term"], status=RunStatus.DONE.value)
     # when its figures are noted
-    matching._note_figures(record, result, 1.5)
+    matching.note_figures(record, result, 1.5)
     matching.note_inputs(record, loaded)
     # then the bound has the kept match added, the gap is in pupils, and no score gap is
     # claimed below the bound's pupils
@@ -155,7 +155,7 @@ def test_the_tightest_of_the_engines_bounds_is_kept_with_its_kind(db, programme)
     )
     record = MatchingRun(term_id=programme["term"], status=RunStatus.DONE.value)
     # when its figures are noted
-    matching._note_figures(record, result, 1.5)
+    matching.note_figures(record, result, 1.5)
     # then the exact bound (3, 26) beats the slot bound with the kept match added (3, 27) and
     # stage 1's (4, 35); the run is not proven optimal, and says why
     assert (record.bound_kind, record.bound_assigned, record.bound_score) == ("exact", 3, 26)

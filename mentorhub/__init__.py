@@ -121,12 +121,16 @@ def _load_user(user_id: str):
     """Run for every request and every socket event. The id carries the user's session_version
     (bumped by deactivation, a password reset and "sign out everywhere"), and the session holds
     the key of this one sign-in, which signing out ends: a copy of an old cookie is refused."""
+    from sqlalchemy.orm import joinedload
+
     from mentorhub.accounts import services as accounts
     from mentorhub.accounts.models import User
 
     try:
         raw_id, raw_version = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        # The roles in the same statement: every page asks for them (a selectin of their own
+        # was a second statement on every request).
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.role_rows)])
     except (ValueError, TypeError):
         return None
     if user is None or not user.active or str(user.session_version) != raw_version:
@@ -255,6 +259,10 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def commit_and_secure(response):
+        # Asked before the commit: Flask-Login's is_authenticated reads `active`, which the
+        # commit expires, so asking after it reloaded the user and their roles (2 statements
+        # on every signed-in page).
+        signed_in = bool(current_user) and current_user.is_authenticated
         # One commit per request, here: a refused or failed request stores nothing, and what
         # the request queued for after its commit (broadcasts, cut-offs, mail) runs only then.
         if response.status_code < 400:
@@ -278,7 +286,7 @@ def _register_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["MENTORHUB_TLS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        if signed_in:
             headers.setdefault("Cache-Control", "no-store")
         return response
 

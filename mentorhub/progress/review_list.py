@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import defaultload, lazyload
 
 from mentorhub import policy
 from mentorhub.accounts.models import User
@@ -256,6 +257,7 @@ def _acknowledgements(ids: list[int]) -> dict[tuple[int, str, str], FlagAcknowle
     """The latest acknowledgement per (pupil, code, key)."""
     acks = db.session.scalars(
         sa.select(FlagAcknowledgement)
+        .options(defaultload(FlagAcknowledgement.acknowledged_by).lazyload(User.role_rows))
         .where(FlagAcknowledgement.pupil_id.in_(ids))
         .order_by(FlagAcknowledgement.created_at, FlagAcknowledgement.id)
     ).all()
@@ -268,6 +270,9 @@ def review_rows(reader: Any, pupil_ids: Iterable[int] | None = None) -> list[Rev
     query = (
         sa.select(User, PupilProfile)
         .outerjoin(PupilProfile, PupilProfile.user_id == User.id)
+        # The page shows the pupils' names, schools and profiles: not their roles (a statement
+        # of their own, left to load if asked), nor the profile's user again (the row's own).
+        .options(lazyload(User.role_rows), lazyload(PupilProfile.user))
         .where(User.id.in_(policy.pupils_cared_for_by(reader)))
         .order_by(User.name, User.id)
     )

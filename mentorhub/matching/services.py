@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defaultload
 
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
@@ -25,7 +26,7 @@ from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOff
 from mentorhub.matching.offers import offers, offers_query
 from mentorhub.nominations.models import Nomination, Status
 from mentorhub.notifications import services as notifications
-from mentorhub.pagination import Page, paginate
+from mentorhub.pagination import Page, paginate, paginate_rows
 from mentorhub.programme.models import Term
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink
 from mentorhub.rooms import services as rooms
@@ -383,21 +384,34 @@ class Overview:
     latest_run: MatchingRun | None  # the last one started: it may be queued, running or failed
     by_mentor: list[MentorRow]  # the mentors on this page
     mentors_page: Page
-    unassigned: list[dict[str, Any]]
+    unassigned: list[dict[str, Any]]  # the pupils still waiting on this page of them
+    waiting_page: Page
 
 
 MENTORS_PER_PAGE = 25
+WAITING_PER_PAGE = 50
 
 
-def overview(term: Term, page: int = 1) -> Overview:
+def overview(term: Term, page: int = 1, waiting_page: int = 1) -> Overview:
     """Everything the matching page shows, in a fixed number of queries: the counts for the
-    whole term, and the mentors a page at a time (a region has thousands; every match on one
-    page took seconds to build and megabytes to send)."""
-    mentors = paginate(offers_query(term), page, per_page=MENTORS_PER_PAGE)
+    whole term, the mentors a page at a time and the pupils still waiting a page at a time (a
+    region has thousands of mentors and hundreds waiting; all of them on one page took seconds
+    to build and megabytes to send)."""
+    # The page names the mentors and pupils: their roles (a selectin statement each) are left
+    # to load if something asks.
+    mentors = paginate(
+        offers_query(term).options(defaultload(MentorOffer.mentor).lazyload(User.role_rows)),
+        page,
+        per_page=MENTORS_PER_PAGE,
+    )
     mentor_ids = [o.mentor_id for o in mentors.items]
     matches = list(
         db.session.scalars(
             sa.select(Match)
+            .options(
+                defaultload(Match.pupil).lazyload(User.role_rows),
+                defaultload(Match.mentor).lazyload(User.role_rows),
+            )
             .where(Match.term_id == term.id, Match.mentor_id.in_(mentor_ids))
             .order_by(Match.group_key, Match.id)
         )
@@ -432,11 +446,13 @@ def overview(term: Term, page: int = 1) -> Overview:
         sa.select(Match.id).where(Match.term_id == term.id, Match.pupil_id == User.id).exists()
     )
     # Only the id and name of those still waiting (hundreds in a region, not whole accounts).
-    waiting = db.session.execute(
+    waiting = paginate_rows(
         sa.select(User.id, User.name)
         .where(User.id.in_(sa.select(approved.c.pupil_id)), ~in_a_match)
-        .order_by(User.name, User.id)
-    ).all()
+        .order_by(User.name, User.id),
+        waiting_page,
+        per_page=WAITING_PER_PAGE,
+    )
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
     run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None
     return Overview(
@@ -452,8 +468,9 @@ def overview(term: Term, page: int = 1) -> Overview:
         ],
         mentors_page=mentors,
         unassigned=[
-            {"pupil": pupil, "reason": reasons.get(pupil.id, "not_run")} for pupil in waiting
+            {"pupil": pupil, "reason": reasons.get(pupil.id, "not_run")} for pupil in waiting.items
         ],
+        waiting_page=waiting,
     )
 
 

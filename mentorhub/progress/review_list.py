@@ -32,6 +32,7 @@ from mentorhub.progress import figures, warnings
 from mentorhub.progress.labels import FLAG_TYPES
 from mentorhub.progress.models import FlagAcknowledgement
 from mentorhub.pupils.models import PupilProfile
+from mentorhub.sqlutil import among
 from mentorhub.timeutil import utcnow
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -125,7 +126,7 @@ def _attendance(ids: list[int]) -> dict[int, list[str]]:
     inner = (
         sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at, rn)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Attendance.pupil_id.in_(ids), Meeting.cancelled_at.is_(None))
+        .where(among(Attendance.pupil_id, ids), Meeting.cancelled_at.is_(None))
         .subquery()
     )
     rows = db.session.execute(
@@ -150,7 +151,7 @@ def _attempts(ids: list[int]) -> tuple[dict[int, list[figures.LevelCount]], dict
             sa.func.count(sa.distinct(solved_post)),
             sa.func.max(Attempt.created_at),
         )
-        .where(Attempt.pupil_id.in_(ids))
+        .where(among(Attempt.pupil_id, ids))
         .group_by(Attempt.pupil_id, Attempt.level)
         .order_by(Attempt.pupil_id, Attempt.level)
     )
@@ -165,7 +166,7 @@ def _attempts(ids: list[int]) -> tuple[dict[int, list[figures.LevelCount]], dict
 def _latest_per_pupil(column: Any, pupil_column: Any, ids: list[int], *where: Any) -> dict:
     rows = db.session.execute(
         sa.select(pupil_column, sa.func.max(column))
-        .where(pupil_column.in_(ids), *where)
+        .where(among(pupil_column, ids), *where)
         .group_by(pupil_column)
     )
     return dict(rows.all())
@@ -177,7 +178,7 @@ def _matched_since(ids: list[int]) -> dict[int, datetime]:
     since = sa.func.min(sa.func.coalesce(Match.confirmed_at, Match.created_at))
     rows = db.session.execute(
         policy.current_mentor_matches(Match.pupil_id, since)
-        .where(Match.pupil_id.in_(ids))
+        .where(among(Match.pupil_id, ids))
         .group_by(Match.pupil_id)
     )
     return dict(rows.all())
@@ -187,7 +188,7 @@ def _active_goals(ids: list[int], keep: int) -> dict[int, list[tuple[GoalLine, A
     """Active goals per pupil with their latest `keep` check-ins (newest last)."""
     goals = db.session.execute(
         sa.select(Goal.id, Goal.pupil_id, Goal.title, Goal.created_at)
-        .where(Goal.pupil_id.in_(ids), Goal.status == GoalStatus.ACTIVE.value)
+        .where(among(Goal.pupil_id, ids), Goal.status == GoalStatus.ACTIVE.value)
         .order_by(Goal.pupil_id, Goal.created_at)
     ).all()
     rn = (
@@ -198,7 +199,7 @@ def _active_goals(ids: list[int], keep: int) -> dict[int, list[tuple[GoalLine, A
     inner = (
         sa.select(CheckIn.goal_id, CheckIn.rating, CheckIn.created_at, rn)
         .join(Goal, Goal.id == CheckIn.goal_id)
-        .where(Goal.pupil_id.in_(ids), Goal.status == GoalStatus.ACTIVE.value)
+        .where(among(Goal.pupil_id, ids), Goal.status == GoalStatus.ACTIVE.value)
         .subquery()
     )
     checkins: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
@@ -230,7 +231,7 @@ def _level_downs(ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(LevelChange.pupil_id, sa.func.count())
         .where(
-            LevelChange.pupil_id.in_(ids),
+            among(LevelChange.pupil_id, ids),
             LevelChange.from_level.is_not(None),
             LevelChange.to_level < LevelChange.from_level,
             LevelChange.created_at >= since,
@@ -244,7 +245,7 @@ def _open_concerns(reader: Any, ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Concern.pupil_id, sa.func.count())
         .where(
-            Concern.pupil_id.in_(ids),
+            among(Concern.pupil_id, ids),
             Concern.status == ConcernStatus.OPEN.value,
             policy.concerns_visible_to(reader),
         )
@@ -258,7 +259,7 @@ def _acknowledgements(ids: list[int]) -> dict[tuple[int, str, str], FlagAcknowle
     acks = db.session.scalars(
         sa.select(FlagAcknowledgement)
         .options(defaultload(FlagAcknowledgement.acknowledged_by).lazyload(User.role_rows))
-        .where(FlagAcknowledgement.pupil_id.in_(ids))
+        .where(among(FlagAcknowledgement.pupil_id, ids))
         .order_by(FlagAcknowledgement.created_at, FlagAcknowledgement.id)
     ).all()
     return {(a.pupil_id, a.code, a.key): a for a in acks}
@@ -277,7 +278,7 @@ def review_rows(reader: Any, pupil_ids: Iterable[int] | None = None) -> list[Rev
         .order_by(User.name, User.id)
     )
     if pupil_ids is not None:
-        query = query.where(User.id.in_(list(pupil_ids)))
+        query = query.where(among(User.id, pupil_ids))
     pupils = db.session.execute(query).unique().all()
     ids = [user.id for user, _profile in pupils]
     if not ids:

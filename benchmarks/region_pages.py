@@ -56,6 +56,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import reports as report_bench  # noqa: E402  (the same app, seeding and throwaway database)
 
+from mentorhub.scaled import worker_command  # noqa: E402
+
 SCALE_PASSWORD = "skala-mentorhub"  # mentorhub/demo/scale.py's
 
 
@@ -199,18 +201,9 @@ def start_workers(url: str, port: int, workers: int, log: Path) -> subprocess.Po
         LOGIN_ACCOUNT_RATE_LIMIT="100000 per minute",
         FLASK_APP="mentorhub.wsgi",
     )
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(ROOT / "mentorhub" / "gunicorn_conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "mentorhub.wsgi:app",
-    ]
+    # The command `make run-scaled` starts each worker with, so the figures are of that setup.
     out = log.open("ab")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    server = subprocess.Popen(worker_command(port), cwd=ROOT, env=env, stdout=out, stderr=out)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

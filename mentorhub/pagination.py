@@ -38,15 +38,21 @@ def paginate(query: sa.Select, number: int, per_page: int = PER_PAGE) -> Page:
     return _paginated(query, number, per_page, db.session.scalars)
 
 
-def paginate_rows(query: sa.Select, number: int, per_page: int = PER_PAGE) -> Page:
-    """As `paginate`, for a query of columns (each item a row, not an entity)."""
-    return _paginated(query, number, per_page, db.session.execute)
+def paginate_rows(
+    query: sa.Select, number: int, per_page: int = PER_PAGE, total: int | None = None
+) -> Page:
+    """As `paginate`, for a query of columns (each item a row, not an entity); `total` when
+    the caller has counted the rows already (one query then)."""
+    return _paginated(query, number, per_page, db.session.execute, total)
 
 
-def _paginated(query: sa.Select, number: int, per_page: int, run: Any) -> Page:
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
+def _paginated(
+    query: sa.Select, number: int, per_page: int, run: Any, total: int | None = None
+) -> Page:
+    if total is None:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        )
     pages = max(1, math.ceil((total or 0) / per_page))
     number = min(number, pages)
     items = list(run(query.limit(per_page).offset((number - 1) * per_page)))

@@ -440,18 +440,23 @@ def overview(term: Term, page: int = 1, waiting_page: int = 1) -> Overview:
             .order_by(MatchingRun.id.desc())
             .limit(1)
         ).first()
-    approved = _approved_pupils(term).subquery()
-    pupil_count = db.session.scalar(sa.select(sa.func.count()).select_from(approved)) or 0
-    in_a_match = (
-        sa.select(Match.id).where(Match.term_id == term.id, Match.pupil_id == User.id).exists()
+    # The approved pupils with their match this term if any (at most one: one per pupil and
+    # term), counted in one statement: all of them, and those still waiting. One join, not an
+    # IN over a second join of users (which took twice as long at region size).
+    approved = _approved_pupils(term).outerjoin(
+        Match, sa.and_(Match.term_id == term.id, Match.pupil_id == Nomination.pupil_id)
     )
+    pupil_count, waiting_count = db.session.execute(
+        approved.with_only_columns(sa.func.count(), sa.func.count() - sa.func.count(Match.id))
+    ).one()
     # Only the id and name of those still waiting (hundreds in a region, not whole accounts).
     waiting = paginate_rows(
-        sa.select(User.id, User.name)
-        .where(User.id.in_(sa.select(approved.c.pupil_id)), ~in_a_match)
+        approved.with_only_columns(User.id, User.name)
+        .where(Match.id.is_(None))
         .order_by(User.name, User.id),
         waiting_page,
         per_page=WAITING_PER_PAGE,
+        total=waiting_count,
     )
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
     run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None

@@ -24,7 +24,8 @@ ratio to the sign-in page's, and how many requests failed. Nothing is asserted: 
 `--in-process` measures the same pages without load or network: Flask's test client in this
 process, one request of each page per round (interleaved, so noise hits all pages alike), and
 prints per page the median and p95 of the process's CPU time and of the wall time per request,
-each as a ratio to the sign-in page's, and the SQL statements one request runs. It is the
+each as a ratio to the sign-in page's, and the SQL statements one request runs. The garbage
+collector is tuned as in the gunicorn workers (frozen after start-up, raised thresholds). It is the
 quick before/after figure for a change to one page; the load run is the one the target is in.
 `--database URL` uses (and keeps) a database of one's own instead of a throwaway one: seeded
 by the first run (migrated by every run), reused by the next, so a change can be measured on
@@ -34,6 +35,7 @@ the same data; drop it when done.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import re
@@ -56,6 +58,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import reports as report_bench  # noqa: E402  (the same app, seeding and throwaway database)
 
+from mentorhub.gunicorn_conf import GC_THRESHOLDS  # noqa: E402
 from mentorhub.scaled import worker_command  # noqa: E402
 
 SCALE_PASSWORD = "skala-mentorhub"  # mentorhub/demo/scale.py's
@@ -147,6 +150,12 @@ def in_process(url: str, pupils: int, requests: int) -> None:
         }
         with app.app_context():
             engine = db.engine
+        # The garbage collector as the gunicorn workers have it once the app is loaded
+        # (mentorhub/gunicorn_conf.py): with Python's defaults, full collections over the
+        # ORM's objects land in a few requests and are most of every page's p95.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         statements: dict[str, int] = {}
         for name, (client, path) in pages.items():
             for _ in range(3):  # warm-up: templates compiled, caches filled
@@ -172,7 +181,10 @@ def in_process(url: str, pupils: int, requests: int) -> None:
                 assert response.status_code == 200, (name, response.status_code)
         cpu_base = statistics.median(cpu["sign-in page"])
         wall_base = statistics.median(wall["sign-in page"])
-        print(f"  in process, {requests} requests of each page (CPU time and wall time)")
+        print(
+            f"  in process, {requests} requests of each page (CPU time and wall time), "
+            f"gc thresholds {GC_THRESHOLDS} after a freeze, as in the workers"
+        )
         print(
             f"  {'page':<26} {'CPU p50':>9} {'p95':>7} {'× sign-in':>10}"
             f" {'wall p50':>9} {'p95':>7} {'× sign-in':>10} {'SQL':>5}"

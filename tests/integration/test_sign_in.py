@@ -54,3 +54,24 @@ def test_login_redirect_never_leaves_the_site(client, mentor, target):
         data={"email": mentor.email, "password": PASSWORD, "next": target},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_a_signed_in_page_is_not_cached_and_costs_the_user_one_statement(
+    client, mentor, count_queries
+):
+    # given a signed-in mentor
+    login(client, mentor)
+    client.get("/")
+    # when they open a page
+    with count_queries() as statements:
+        response = client.get("/")
+    # then the page is not kept by the browser, and the mentor was read with their roles in one
+    # statement (not a second for the roles, nor both again after the request's commit)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    flat = [" ".join(s.split()) for s in statements]
+    assert sum("FROM users LEFT OUTER JOIN user_roles" in s for s in flat) == 1, flat
+    assert not [s for s in flat if "FROM user_roles" in s], flat
+    # and once signed out, the sign-in page carries no such header
+    client.post("/logout")
+    assert "Cache-Control" not in client.get("/login").headers

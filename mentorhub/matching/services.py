@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import defaultload
+from sqlalchemy.orm import defaultload, lazyload
 
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
@@ -397,10 +397,14 @@ def overview(term: Term, page: int = 1, waiting_page: int = 1) -> Overview:
     whole term, the mentors a page at a time and the pupils still waiting a page at a time (a
     region has thousands of mentors and hundreds waiting; all of them on one page took seconds
     to build and megabytes to send)."""
-    # The page names the mentors and pupils: their roles (a selectin statement each) are left
-    # to load if something asks.
+    # The page names the mentors and pupils and says each offer's places: their roles and the
+    # offers' subject areas and times (a selectin statement each) are left to load if asked.
     mentors = paginate(
-        offers_query(term).options(defaultload(MentorOffer.mentor).lazyload(User.role_rows)),
+        offers_query(term).options(
+            defaultload(MentorOffer.mentor).lazyload(User.role_rows),
+            lazyload(MentorOffer.subjects),
+            lazyload(MentorOffer.slots),
+        ),
         page,
         per_page=MENTORS_PER_PAGE,
     )

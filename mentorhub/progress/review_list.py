@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import defaultload, lazyload
 
 from mentorhub import policy
@@ -118,22 +119,47 @@ class ReviewRow:
 
 def _attendance(ids: list[int]) -> dict[int, list[str]]:
     """The latest recorded attendance per pupil (not cancelled meetings), oldest first."""
-    rn = (
-        sa.func.row_number()
-        .over(partition_by=Attendance.pupil_id, order_by=Meeting.starts_at.desc())
-        .label("rn")
-    )
-    inner = (
-        sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at, rn)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(among(Attendance.pupil_id, ids), Meeting.cancelled_at.is_(None))
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(inner.c.pupil_id, inner.c.status)
-        .where(inner.c.rn <= ATTENDANCE_ROWS)
-        .order_by(inner.c.pupil_id, inner.c.starts_at)
-    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Each pupil's latest meetings through the attendance index, meeting by meeting
+        # (LATERAL): the window below made PostgreSQL read every meeting of the region to
+        # join them (15 -> 10 ms for a home teacher's 250 pupils at 10,000).
+        pupil = (
+            sa.func.unnest(sa.bindparam("pupil_ids", list(ids), type_=ARRAY(sa.Integer)))
+            .table_valued("id")
+            .render_derived(name="pupil")
+        )
+        recent = (
+            sa.select(Attendance.status, Meeting.starts_at)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Attendance.pupil_id == pupil.c.id, Meeting.cancelled_at.is_(None))
+            .order_by(Meeting.starts_at.desc())
+            .limit(ATTENDANCE_ROWS)
+            .lateral("recent")
+        )
+        query = (
+            sa.select(pupil.c.id, recent.c.status)
+            .select_from(pupil)
+            .join(recent, sa.true())
+            .order_by(pupil.c.id, recent.c.starts_at)
+        )
+    else:
+        rn = (
+            sa.func.row_number()
+            .over(partition_by=Attendance.pupil_id, order_by=Meeting.starts_at.desc())
+            .label("rn")
+        )
+        inner = (
+            sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at, rn)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(among(Attendance.pupil_id, ids), Meeting.cancelled_at.is_(None))
+            .subquery()
+        )
+        query = (
+            sa.select(inner.c.pupil_id, inner.c.status)
+            .where(inner.c.rn <= ATTENDANCE_ROWS)
+            .order_by(inner.c.pupil_id, inner.c.starts_at)
+        )
+    rows = db.session.execute(query)
     found: dict[int, list[str]] = defaultdict(list)
     for pupil_id, status in rows:
         found[pupil_id].append(status)

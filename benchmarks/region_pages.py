@@ -17,11 +17,25 @@ pupils (the coordinator's pupil list), a pupil's progress page and the progress 
 teacher's), the matching page and the programme report (the coordinator's). It prints p50 and
 p95 per page in milliseconds, from the client's side (network on loopback included), each as a
 ratio to the sign-in page's, and how many requests failed. Nothing is asserted: it reports.
+
+    .venv/bin/python benchmarks/region_pages.py --in-process --database \
+        postgresql://postgres@127.0.0.1:5432/mh_pages_bench --requests 20
+
+`--in-process` measures the same pages without load or network: Flask's test client in this
+process, one request of each page per round (interleaved, so noise hits all pages alike), and
+prints per page the median and p95 of the process's CPU time and of the wall time per request,
+each as a ratio to the sign-in page's, and the SQL statements one request runs. The garbage
+collector is tuned as in the gunicorn workers (frozen after start-up, raised thresholds). It is the
+quick before/after figure for a change to one page; the load run is the one the target is in.
+`--database URL` uses (and keeps) a database of one's own instead of a throwaway one: seeded
+by the first run (migrated by every run), reused by the next, so a change can be measured on
+the same data; drop it when done.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import re
@@ -44,6 +58,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import reports as report_bench  # noqa: E402  (the same app, seeding and throwaway database)
 
+from mentorhub.gunicorn_conf import GC_THRESHOLDS  # noqa: E402
+from mentorhub.scaled import worker_command  # noqa: E402
+
 SCALE_PASSWORD = "skala-mentorhub"  # mentorhub/demo/scale.py's
 
 
@@ -53,35 +70,135 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+COORDINATOR = "samordnare@bench.example.se"  # benchmarks/reports.py's
+
+
 def seed(url: str, pupils: int) -> dict:
-    """Migrate, seed the region and a coordinator; who signs in and which pupils they see."""
+    """Migrate, seed the region and a coordinator (unless a kept database has them already);
+    who signs in and which pupils they see."""
     with tempfile.TemporaryDirectory() as folder:
         app = report_bench.build_app(url, folder)
-        coordinator = report_bench.seed(app, pupils)
-        from mentorhub.accounts.models import Role, User, UserRole
+        who = seeded(app, pupils)
         from mentorhub.extensions import db
-        from mentorhub.pupils.models import StaffLink
 
         with app.app_context():
-            teachers = db.session.execute(
-                sa.select(User.email, User.id)
-                .join(UserRole, UserRole.user_id == User.id)
-                .where(UserRole.role == Role.HOME_TEACHER.value)
-                .order_by(User.id)
-            ).all()
-            pupils_of = defaultdict(list)
-            for staff_id, pupil_id in db.session.execute(
-                sa.select(StaffLink.staff_id, StaffLink.pupil_id).where(
-                    StaffLink.staff_id.in_([t.id for t in teachers])
-                )
-            ):
-                pupils_of[staff_id].append(pupil_id)
             db.session.remove()
             db.engine.dispose()
+    return who
+
+
+def seeded(app, pupils: int) -> dict:
+    """The coordinator and the home teachers with their pupils, seeding first when the
+    database has no coordinator yet."""
+    from mentorhub.accounts.models import Role, User, UserRole
+    from mentorhub.extensions import db
+    from mentorhub.pupils.models import StaffLink
+
+    with app.app_context():
+        kept = db.session.scalar(sa.select(User.id).where(User.email == COORDINATOR))
+        db.session.remove()
+    if kept is None:
+        report_bench.seed(app, pupils)
+    else:
+        print("  the kept database is seeded already")
+    with app.app_context():
+        teachers = db.session.execute(
+            sa.select(User.email, User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.HOME_TEACHER.value)
+            .order_by(User.id)
+        ).all()
+        pupils_of = defaultdict(list)
+        for staff_id, pupil_id in db.session.execute(
+            sa.select(StaffLink.staff_id, StaffLink.pupil_id).where(
+                StaffLink.staff_id.in_([t.id for t in teachers])
+            )
+        ):
+            pupils_of[staff_id].append(pupil_id)
+        db.session.remove()
     return {
-        "coordinator": coordinator,
+        "coordinator": COORDINATOR,
         "teachers": [(t.email, pupils_of[t.id]) for t in teachers if pupils_of[t.id]],
     }
+
+
+def in_process(url: str, pupils: int, requests: int) -> None:
+    """Each page through Flask's test client in this process: CPU and wall time per request and
+    SQL statements per request, beside the sign-in page, interleaved round by round."""
+    from mentorhub.extensions import db
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = report_bench.build_app(url, folder)
+        who = seeded(app, pupils)
+        coordinator, anonymous = app.test_client(), app.test_client()
+        email, teacher_pupils = who["teachers"][0]
+        teacher = app.test_client()
+        for client, login, password in (
+            (coordinator, who["coordinator"], report_bench.PASSWORD),
+            (teacher, email, SCALE_PASSWORD),
+        ):
+            response = client.post("/login", data={"email": login, "password": password})
+            assert response.status_code == 302, f"{login} could not sign in"
+        rng = random.Random(1)
+        pages = {
+            "sign-in page": (anonymous, lambda: "/login"),
+            "pupil list (nominations)": (coordinator, lambda: "/nominations/"),
+            "matching page": (coordinator, lambda: "/matching/"),
+            "programme report": (coordinator, lambda: "/reports/"),
+            "progress review": (teacher, lambda: "/progress/review"),
+            "pupil page": (teacher, lambda: f"/progress/pupils/{rng.choice(teacher_pupils)}"),
+        }
+        with app.app_context():
+            engine = db.engine
+        # The garbage collector as the gunicorn workers have it once the app is loaded
+        # (mentorhub/gunicorn_conf.py): with Python's defaults, full collections over the
+        # ORM's objects land in a few requests and are most of every page's p95.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+        statements: dict[str, int] = {}
+        for name, (client, path) in pages.items():
+            for _ in range(3):  # warm-up: templates compiled, caches filled
+                assert client.get(path()).status_code == 200, name
+            seen: list[str] = []
+
+            def count(conn, cursor, statement, *rest, seen=seen) -> None:
+                seen.append(statement)
+
+            sa.event.listen(engine, "before_cursor_execute", count)
+            client.get(path())
+            sa.event.remove(engine, "before_cursor_execute", count)
+            statements[name] = len(seen)
+        cpu: dict[str, list[float]] = defaultdict(list)
+        wall: dict[str, list[float]] = defaultdict(list)
+        for _ in range(requests):
+            for name, (client, path) in pages.items():
+                target = path()
+                began_cpu, began = time.process_time(), time.perf_counter()
+                response = client.get(target)
+                cpu[name].append((time.process_time() - began_cpu) * 1000)
+                wall[name].append((time.perf_counter() - began) * 1000)
+                assert response.status_code == 200, (name, response.status_code)
+        cpu_base = statistics.median(cpu["sign-in page"])
+        wall_base = statistics.median(wall["sign-in page"])
+        print(
+            f"  in process, {requests} requests of each page (CPU time and wall time), "
+            f"gc thresholds {GC_THRESHOLDS} after a freeze, as in the workers"
+        )
+        print(
+            f"  {'page':<26} {'CPU p50':>9} {'p95':>7} {'× sign-in':>10}"
+            f" {'wall p50':>9} {'p95':>7} {'× sign-in':>10} {'SQL':>5}"
+        )
+        for name in pages:
+            c50, c95 = statistics.median(cpu[name]), quantile(cpu[name], 0.95)
+            w50, w95 = statistics.median(wall[name]), quantile(wall[name], 0.95)
+            print(
+                f"  {name:<26} {c50:7.1f}ms {c95:7.1f} {c50 / cpu_base:9.1f}x"
+                f" {w50:7.1f}ms {w95:7.1f} {w50 / wall_base:9.1f}x {statements[name]:5d}"
+            )
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def start_workers(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -96,18 +213,9 @@ def start_workers(url: str, port: int, workers: int, log: Path) -> subprocess.Po
         LOGIN_ACCOUNT_RATE_LIMIT="100000 per minute",
         FLASK_APP="mentorhub.wsgi",
     )
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(ROOT / "mentorhub" / "gunicorn_conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "mentorhub.wsgi:app",
-    ]
+    # The command `make run-scaled` starts each worker with, so the figures are of that setup.
     out = log.open("ab")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    server = subprocess.Popen(worker_command(port), cwd=ROOT, env=env, stdout=out, stderr=out)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -205,10 +313,23 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--in-process", action="store_true", help="test client, no load")
+    parser.add_argument("--requests", type=int, default=20, help="per page, with --in-process")
+    parser.add_argument("--database", help="a database URL to seed once and keep")
     args = parser.parse_args()
-    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    url, drop = report_bench.postgres_database(base_url)
+    if args.database:
+        url, drop = args.database, lambda: None
+    else:
+        base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        url, drop = report_bench.postgres_database(base_url)
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if args.in_process:
+        print(f"Pages on {url.split('@')[-1]}, {args.pupils} pupils")
+        try:
+            in_process(url, args.pupils, args.requests)
+        finally:
+            drop()
+        return
     print(
         f"Pages on PostgreSQL, {args.pupils} pupils, {args.users} users at once for "
         f"{args.seconds:.0f} s, {args.workers} gunicorn worker(s)"

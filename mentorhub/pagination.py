@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
@@ -35,12 +35,27 @@ def page_number(raw: str | None) -> int:
 def paginate(query: sa.Select, number: int, per_page: int = PER_PAGE) -> Page:
     """The rows of `query` (ordered, ORM entities) on page `number`, and how many pages: two
     queries whatever the length of the list. A page past the end shows the last one."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
+    return _paginated(query, number, per_page, db.session.scalars)
+
+
+def paginate_rows(
+    query: sa.Select, number: int, per_page: int = PER_PAGE, total: int | None = None
+) -> Page:
+    """As `paginate`, for a query of columns (each item a row, not an entity); `total` when
+    the caller has counted the rows already (one query then)."""
+    return _paginated(query, number, per_page, db.session.execute, total)
+
+
+def _paginated(
+    query: sa.Select, number: int, per_page: int, run: Any, total: int | None = None
+) -> Page:
+    if total is None:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        )
     pages = max(1, math.ceil((total or 0) / per_page))
     number = min(number, pages)
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    items = list(run(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, number=number, pages=pages, total=total or 0)
 
 

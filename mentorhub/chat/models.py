@@ -17,6 +17,9 @@ class Message(db.Model):
         sa.UniqueConstraint("room_id", "seq", name="uq_messages_room_seq"),
         # A retry with the same client_id stores one message: the constraint guarantees it.
         sa.UniqueConstraint("room_id", "author_id", "client_id", name="uq_messages_client"),
+        # A pupil's latest message and their messages this term (the progress review and the
+        # pupil page), without reading every message of the region.
+        sa.Index("ix_messages_author", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,9 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,6 +36,8 @@ from mentorhub.timeutil import utcnow
 from mentorhub.uploads import images
 from mentorhub.uploads import services as uploads
 from mentorhub.uploads.models import ChatImage
+
+T = TypeVar("T")
 
 MAX_LENGTH = 4000
 PAGE = 50
@@ -307,29 +311,16 @@ def _store(
     statements are built and compiled once per database (`chat/statements.py`): on this
     path building and executing them through SQLAlchemy cost more than running them.
     """
-    # PostgreSQL's one-statement store needs no transaction around it: without one, no BEGIN
-    # and COMMIT round trips (only when nothing else is written in this event). Never on
-    # SQLite, where the three statements must commit together.
-    engine = db.session.get_bind()
-    if alone and engine.dialect.name == "postgresql":
-        for attempt in (1, 2):
-            try:
-                with statements.direct(engine) as direct:
-                    if direct is None:
-                        break  # all in use: the session's way
-                    return _numbered(
-                        direct, room_id, author_id, client_id, body, html, author, image
-                    )
-            except engine.dialect.loaded_dbapi.OperationalError:
-                # The kept connection was lost (a database restart). It is dropped, and the
-                # statement is safe to run again on a new one: a message it may have stored
-                # comes back as the duplicate of its client_id.
-                if attempt == 2:
-                    raise
-        connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    else:
-        connection = db.session.connection()
-    return _numbered(connection, room_id, author_id, client_id, body, html, author, image)
+
+    def number(connection: sa.Connection | statements.DirectConnection) -> _Stored | None:
+        return _numbered(connection, room_id, author_id, client_id, body, html, author, image)
+
+    if not alone:
+        return number(db.session.connection())
+    # PostgreSQL's one-statement store needs no transaction around it (only when nothing else
+    # is written in this event). Safe to run again after a lost connection: a message it may
+    # have stored comes back as the duplicate of its client_id.
+    return _kept_or_session(number, again_when_lost=True, session_autocommit=True)
 
 
 def _numbered(
@@ -540,21 +531,49 @@ def mark_read_as_member(author: Author, room_id: int, seq: int) -> bool:
         "p_version": author.session_version,
         "p_login": author.login_key,
     }
+
+    def move(connection: sa.Connection | statements.DirectConnection) -> bool:
+        moved = statements.for_connection(connection).read_if_member.rowcount(connection, params)
+        return moved == 1
+
+    # A position that may be lost if the database crashes (the page sends it again): no fsync
+    # waited for.
+    return _kept_or_session(move, durable=False)
+
+
+def _kept_or_session(
+    run: Callable[[sa.Connection | statements.DirectConnection], T],
+    *,
+    durable: bool = True,
+    again_when_lost: bool = False,
+    session_autocommit: bool = False,
+) -> T:
+    """`run` with one statement that needs no transaction: on PostgreSQL on one of the
+    worker's kept connections in autocommit (`statements.direct`: no BEGIN and COMMIT round
+    trips), else, and when they are all in use, on the session's connection (in autocommit
+    with `session_autocommit`, for a caller that writes nothing else in its transaction).
+
+    A kept connection the database ended (a restart) is dropped by `statements.direct`; then
+    `run` goes the session's way, or, with `again_when_lost` (a `run` safe to repeat), is run
+    once more on a new kept connection, and a second loss is raised."""
     engine = db.session.get_bind()
-    if engine.dialect.name == "postgresql":
-        # One statement that needs no transaction, and a position that may be lost if the
-        # database crashes (the page sends it again): no fsync waited for.
-        try:
-            with statements.direct(engine, durable=False) as direct:
-                if direct is not None:
-                    moved = statements.for_connection(direct).read_if_member.rowcount(
-                        direct, params
-                    )
-                    return moved == 1
-        except engine.dialect.loaded_dbapi.OperationalError:
-            pass  # a connection the database ended: the session's way below
-    connection = db.session.connection()
-    return statements.for_connection(connection).read_if_member.rowcount(connection, params) == 1
+    postgresql = engine.dialect.name == "postgresql"
+    if postgresql:
+        for attempt in (1, 2):
+            try:
+                with statements.direct(engine, durable=durable) as direct:
+                    if direct is None:
+                        break  # all in use: the session's way
+                    return run(direct)
+            except engine.dialect.loaded_dbapi.OperationalError:
+                if not again_when_lost:
+                    break
+                if attempt == 2:
+                    raise
+    # Never on SQLite, where a message's statements must commit together.
+    autocommit = session_autocommit and postgresql
+    options = {"isolation_level": "AUTOCOMMIT"} if autocommit else None
+    return run(db.session.connection(execution_options=options))
 
 
 def mark_read(user: User, room: Room, seq: int) -> None:

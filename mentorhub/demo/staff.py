@@ -48,7 +48,7 @@ DEMO_LOGINS = [
 COORDINATOR = "samordnare"
 
 # Alva's knowledge mentor: the two share a task room, so chat can be tried from both sides.
-DEMO_PUPIL_MENTOR = "ahmed.hassan"
+DEMO_PUPIL_MENTOR = "erik.sandberg"
 
 
 def load(schools: dict[str, School]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from mentorhub.extensions import db
@@ -72,16 +73,22 @@ def render(parts: Iterable[Mapping[str, Any]]) -> str:
     return ", ".join(part(p) for p in parts)
 
 
+# Lazy, so a call translates the one sentence it returns (not all seven for every pupil).
+UNASSIGNED = {
+    "no_mentor_for_subject": _l("No mentor takes any of the pupil's subject areas."),
+    "level_out_of_range": _l("No mentor in the pupil's subject areas works at this level."),
+    "no_shared_time": _l("No mentor who fits shares a meeting time with the pupil."),
+    "forbidden": _l("Every mentor who fits has been ruled out by hand."),
+    "did_not_fit_schedule": _l("The mentors who fit had no free meeting time left."),
+    "no_capacity": _l("The mentors who fit have no free places left."),
+    "not_run": _l("Matching has not been run since the pupil was approved."),
+}
+
+
 def unassigned(reason: str) -> str:
-    return {
-        "no_mentor_for_subject": _("No mentor takes any of the pupil's subject areas."),
-        "level_out_of_range": _("No mentor in the pupil's subject areas works at this level."),
-        "no_shared_time": _("No mentor who fits shares a meeting time with the pupil."),
-        "forbidden": _("Every mentor who fits has been ruled out by hand."),
-        "did_not_fit_schedule": _("The mentors who fit had no free meeting time left."),
-        "no_capacity": _("The mentors who fit have no free places left."),
-        "not_run": _("Matching has not been run since the pupil was approved."),
-    }.get(reason, reason)
+    """Why a pupil was left without a mentor (the last run's reason code), as a sentence."""
+    sentence = UNASSIGNED.get(reason)
+    return str(sentence) if sentence is not None else reason
 
 
 def blocker(reason: str | None, detail: Mapping[str, Any]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defaultload, lazyload
 
 from mentorhub import audit, offload, policy
 from mentorhub.accounts.models import User
@@ -26,7 +27,7 @@ from mentorhub.matching.models import Match, MatchingRun, MatchStatus, MentorOff
 from mentorhub.matching.offers import offers, offers_query
 from mentorhub.nominations.models import Nomination, Status
 from mentorhub.notifications import services as notifications
-from mentorhub.pagination import Page, paginate
+from mentorhub.pagination import Page, paginate, paginate_rows
 from mentorhub.programme.models import Term
 from mentorhub.pupils.models import PupilLevel, PupilProfile, PupilSlot, StaffLink
 from mentorhub.rooms import services as rooms
@@ -408,21 +409,38 @@ class Overview:
     latest_run: MatchingRun | None  # the last one started: it may be queued, running or failed
     by_mentor: list[MentorRow]  # the mentors on this page
     mentors_page: Page
-    unassigned: list[dict[str, Any]]
+    unassigned: list[dict[str, Any]]  # the pupils still waiting on this page of them
+    waiting_page: Page
 
 
 MENTORS_PER_PAGE = 25
+WAITING_PER_PAGE = 50
 
 
-def overview(term: Term, page: int = 1) -> Overview:
+def overview(term: Term, page: int = 1, waiting_page: int = 1) -> Overview:
     """Everything the matching page shows, in a fixed number of queries: the counts for the
-    whole term, and the mentors a page at a time (a region has thousands; every match on one
-    page took seconds to build and megabytes to send)."""
-    mentors = paginate(offers_query(term), page, per_page=MENTORS_PER_PAGE)
+    whole term, the mentors a page at a time and the pupils still waiting a page at a time (a
+    region has thousands of mentors and hundreds waiting; all of them on one page took seconds
+    to build and megabytes to send)."""
+    # The page names the mentors and pupils and says each offer's places: their roles and the
+    # offers' subject areas and times (a selectin statement each) are left to load if asked.
+    mentors = paginate(
+        offers_query(term).options(
+            defaultload(MentorOffer.mentor).lazyload(User.role_rows),
+            lazyload(MentorOffer.subjects),
+            lazyload(MentorOffer.slots),
+        ),
+        page,
+        per_page=MENTORS_PER_PAGE,
+    )
     mentor_ids = [o.mentor_id for o in mentors.items]
     matches = list(
         db.session.scalars(
             sa.select(Match)
+            .options(
+                defaultload(Match.pupil).lazyload(User.role_rows),
+                defaultload(Match.mentor).lazyload(User.role_rows),
+            )
             .where(Match.term_id == term.id, Match.mentor_id.in_(mentor_ids))
             .order_by(Match.group_key, Match.id)
         )
@@ -451,17 +469,24 @@ def overview(term: Term, page: int = 1) -> Overview:
             .order_by(MatchingRun.id.desc())
             .limit(1)
         ).first()
-    approved = _approved_pupils(term).subquery()
-    pupil_count = db.session.scalar(sa.select(sa.func.count()).select_from(approved)) or 0
-    in_a_match = (
-        sa.select(Match.id).where(Match.term_id == term.id, Match.pupil_id == User.id).exists()
+    # The approved pupils with their match this term if any (at most one: one per pupil and
+    # term), counted in one statement: all of them, and those still waiting. One join, not an
+    # IN over a second join of users (which took twice as long at region size).
+    approved = _approved_pupils(term).outerjoin(
+        Match, sa.and_(Match.term_id == term.id, Match.pupil_id == Nomination.pupil_id)
     )
+    pupil_count, waiting_count = db.session.execute(
+        approved.with_only_columns(sa.func.count(), sa.func.count() - sa.func.count(Match.id))
+    ).one()
     # Only the id and name of those still waiting (hundreds in a region, not whole accounts).
-    waiting = db.session.execute(
-        sa.select(User.id, User.name)
-        .where(User.id.in_(sa.select(approved.c.pupil_id)), ~in_a_match)
-        .order_by(User.name, User.id)
-    ).all()
+    waiting = paginate_rows(
+        approved.with_only_columns(User.id, User.name)
+        .where(Match.id.is_(None))
+        .order_by(User.name, User.id),
+        waiting_page,
+        per_page=WAITING_PER_PAGE,
+        total=waiting_count,
+    )
     reasons = {u["pupil_id"]: u["reason"] for u in (last_run.unassigned if last_run else [])}
     run_by = db.session.get(User, last_run.run_by_id) if last_run and last_run.run_by_id else None
     return Overview(
@@ -477,8 +502,9 @@ def overview(term: Term, page: int = 1) -> Overview:
         ],
         mentors_page=mentors,
         unassigned=[
-            {"pupil": pupil, "reason": reasons.get(pupil.id, "not_run")} for pupil in waiting
+            {"pupil": pupil, "reason": reasons.get(pupil.id, "not_run")} for pupil in waiting.items
         ],
+        waiting_page=waiting,
     )
 
 

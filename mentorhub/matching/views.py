@@ -83,7 +83,11 @@ def _offer_data(form: OfferForm) -> dict:
 def overview():
     policy.authorize(policy.can_run_matching(current_user))
     term = _term()
-    view = services.overview(term, page_number(request.args.get("page")))
+    view = services.overview(
+        term,
+        page_number(request.args.get("page")),
+        waiting_page=page_number(request.args.get("waiting_page")),
+    )
     run = view.latest_run
     # The run's outcome is said once, to the coordinator who started it (the address the start
     # sent them to); a failure stays on the page until the next run.

@@ -25,6 +25,8 @@ class Nomination(db.Model):
         # A pupil can only be nominated once per term.
         sa.UniqueConstraint("term_id", "pupil_email", name="uq_nominations_term_pupil"),
         sa.Index("ix_nominations_status_term", "status", "term_id"),
+        # The list, newest first a page at a time: read in order, not all sorted per page.
+        sa.Index("ix_nominations_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

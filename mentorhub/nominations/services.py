@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defaultload
 
 from mentorhub import audit, policy
 from mentorhub.accounts import services as accounts
@@ -380,6 +381,8 @@ def visible(
     thousands: the list is paged, never read whole."""
     query = (
         sa.select(Nomination)
+        # The list names who nominated: their roles (a statement of their own) load if asked.
+        .options(defaultload(Nomination.nominated_by).lazyload(User.role_rows))
         .where(policy.nominations_visible_to(user))
         .order_by(Nomination.created_at.desc(), Nomination.id.desc())
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, raiseload
 
 from mentorhub import audit, policy
 from mentorhub.accounts.models import User
@@ -95,6 +95,17 @@ class PupilDetail:
 
 # --- one loader per fact about the pupil ---------------------------------------------------------
 
+# A loaded User brings its roles in a statement of its own (selectin); the people these pages
+# name (mentors, the author of a summary, a concern's responsible) are shown by name only, so
+# their roles are left to load if something asks (lazy: an access decision on them still sees
+# them right). The people on goals and check-ins are not shown at all: raised on, so a template
+# that starts to show them says so in the tests rather than adding a query per goal.
+NAMED = lazyload(User.role_rows)
+
+
+def _named(relationship: Any) -> Any:
+    return defaultload(relationship).lazyload(User.role_rows)
+
 
 def term_span(today: date) -> tuple[date, date]:
     """The current term (or the latest one begun), up to today; else the last 18 weeks."""
@@ -128,6 +139,7 @@ def _mentors(pid: int) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
+            .options(NAMED)
             .where(
                 User.id.in_(
                     policy.current_mentor_matches(Match.mentor_id).where(Match.pupil_id == pid)
@@ -187,19 +199,24 @@ def by_level(by_area: list[AreaLevelCount]) -> list[figures.LevelCount]:
 def _goal_details(pid: int) -> list[GoalDetail]:
     """Every goal of the pupil with its check-ins and status notes: three queries in all."""
     goals = db.session.scalars(
-        sa.select(Goal).where(Goal.pupil_id == pid).order_by(Goal.status, Goal.created_at)
+        sa.select(Goal)
+        .options(raiseload(Goal.pupil, sql_only=True), raiseload(Goal.created_by, sql_only=True))
+        .where(Goal.pupil_id == pid)
+        .order_by(Goal.status, Goal.created_at)
     ).all()
     details = {g.id: GoalDetail(g) for g in goals}
     if not details:
         return []
     for checkin in db.session.scalars(
         sa.select(CheckIn)
+        .options(raiseload(CheckIn.author, sql_only=True))
         .where(CheckIn.goal_id.in_(details))
         .order_by(CheckIn.created_at, CheckIn.id)
     ):
         details[checkin.goal_id].checkins.append(checkin)
     for event in db.session.scalars(
         sa.select(GoalEvent)
+        .options(raiseload(GoalEvent.author, sql_only=True))
         .where(GoalEvent.goal_id.in_(details), GoalEvent.kind == "status")
         .order_by(GoalEvent.created_at, GoalEvent.id)
     ):
@@ -211,6 +228,7 @@ def _latest_summary(pid: int) -> BuildUpSummary | None:
     """The newest "what to build up next" written for the pupil."""
     return db.session.scalar(
         sa.select(BuildUpSummary)
+        .options(_named(BuildUpSummary.mentor))
         .where(BuildUpSummary.pupil_id == pid)
         .order_by(BuildUpSummary.created_at.desc(), BuildUpSummary.id.desc())
         .limit(1)
@@ -237,38 +255,42 @@ def _level_history(pid: int) -> list[LevelPoint]:
     ]
 
 
-def _days(column: Any, *where: Any) -> list[date]:
-    return [local_date(stamp) for stamp in db.session.scalars(sa.select(column).where(*where))]
-
-
 def _weeks(pid: int, today: date) -> list[figures.WeekActivity]:
-    """The pupil's own activity per week of the term so far: messages, attempts, check-ins."""
+    """The pupil's own activity per week of the term so far: messages, attempts, check-ins
+    (one statement for the three)."""
     start, end = term_span(today)
     since = _since_utc(start)
-    return figures.activity_per_week(
-        start,
-        end,
-        messages=_days(Message.created_at, Message.author_id == pid, Message.created_at >= since),
-        attempts=_days(Attempt.created_at, Attempt.pupil_id == pid, Attempt.created_at >= since),
-        checkins=_days(
-            CheckIn.created_at,
-            CheckIn.pupil_id == pid,
-            CheckIn.author_id == pid,
-            CheckIn.created_at >= since,
+    moments = sa.union_all(
+        sa.select(sa.literal("messages").label("kind"), Message.created_at.label("at")).where(
+            Message.author_id == pid, Message.created_at >= since
+        ),
+        sa.select(sa.literal("attempts"), Attempt.created_at).where(
+            Attempt.pupil_id == pid, Attempt.created_at >= since
+        ),
+        sa.select(sa.literal("checkins"), CheckIn.created_at).where(
+            CheckIn.pupil_id == pid, CheckIn.author_id == pid, CheckIn.created_at >= since
         ),
     )
+    days: dict[str, list[date]] = {"messages": [], "attempts": [], "checkins": []}
+    for kind, stamp in db.session.execute(moments):
+        days[kind].append(local_date(stamp))
+    return figures.activity_per_week(start, end, **days)
 
 
-def pupil_detail(pupil: User) -> PupilDetail:
+_UNREAD = object()
+
+
+def pupil_detail(pupil: User, profile: Any = _UNREAD) -> PupilDetail:
     """Everything the staff page and the printed summary show about one pupil, except the
-    flags (from `review_rows`) and the concerns (`concerns_for`). Not audited: call it through
+    flags (from `review_rows`) and the concerns (`concerns_for`); `profile` when the caller
+    has read it already (None: the pupil has none). Not audited: call it through
     `pupil_record`, `pupil_print` or `own_progress`."""
     pid = pupil.id
     lines = _attendance_lines(pid)
     by_area = _by_area(pid)
     return PupilDetail(
         pupil=pupil,
-        profile=db.session.get(PupilProfile, pid),
+        profile=db.session.get(PupilProfile, pid) if profile is _UNREAD else profile,
         levels=_levels(pid),
         mentors=_mentors(pid),
         attendance_all=figures.attendance_figures(line.status for line in lines),
@@ -287,6 +309,14 @@ def concerns_for(reader: Any, pupil_id: int) -> list[Concern]:
     return list(
         db.session.scalars(
             sa.select(Concern)
+            .options(
+                _named(Concern.responsible),
+                *(
+                    raiseload(person, sql_only=True)
+                    for person in (Concern.pupil, Concern.raised_by, Concern.closed_by)
+                ),
+                raiseload(Concern.events),
+            )
             .where(Concern.pupil_id == pupil_id, policy.concerns_visible_to(reader))
             .order_by(Concern.status.desc(), Concern.created_at.desc())
         )
@@ -315,7 +345,8 @@ def pupil_for(reader: User, pupil_id: int, allowed: Any = policy.can_view_pupil_
     up, so an outsider cannot tell which pupils exist. Not audited: it shows nothing."""
     if not allowed(reader, pupil_id):
         raise Refused()
-    pupil = db.session.get(User, pupil_id)
+    # The roles in the same statement (not a selectin of their own): is_pupil asks for them.
+    pupil = db.session.get(User, pupil_id, options=[joinedload(User.role_rows)])
     if pupil is None or not pupils.is_pupil(pupil):
         raise Missing()
     return pupil
@@ -326,9 +357,10 @@ def pupil_record(reader: User, pupil_id: int) -> PupilRecord:
     pupil = pupil_for(reader, pupil_id)
     audit.record(reader, "pupil.view", pupil, person=pupil)
     rows = review_rows(reader, [pupil.id])
+    row = rows[0] if rows else None
     return PupilRecord(
-        detail=pupil_detail(pupil),
-        row=rows[0] if rows else None,
+        detail=pupil_detail(pupil, row.profile) if row else pupil_detail(pupil),
+        row=row,
         concerns=concerns_for(reader, pupil.id),
         left_rooms=chat.rooms_left_by(pupil.id),
     )

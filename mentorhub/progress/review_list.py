@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import defaultload, lazyload
 
 from mentorhub import policy
 from mentorhub.accounts.models import User
@@ -31,6 +33,7 @@ from mentorhub.progress import figures, warnings
 from mentorhub.progress.labels import FLAG_TYPES
 from mentorhub.progress.models import FlagAcknowledgement
 from mentorhub.pupils.models import PupilProfile
+from mentorhub.sqlutil import among
 from mentorhub.timeutil import utcnow
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -116,22 +119,47 @@ class ReviewRow:
 
 def _attendance(ids: list[int]) -> dict[int, list[str]]:
     """The latest recorded attendance per pupil (not cancelled meetings), oldest first."""
-    rn = (
-        sa.func.row_number()
-        .over(partition_by=Attendance.pupil_id, order_by=Meeting.starts_at.desc())
-        .label("rn")
-    )
-    inner = (
-        sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at, rn)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Attendance.pupil_id.in_(ids), Meeting.cancelled_at.is_(None))
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(inner.c.pupil_id, inner.c.status)
-        .where(inner.c.rn <= ATTENDANCE_ROWS)
-        .order_by(inner.c.pupil_id, inner.c.starts_at)
-    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Each pupil's latest meetings through the attendance index, meeting by meeting
+        # (LATERAL): the window below made PostgreSQL read every meeting of the region to
+        # join them (15 -> 10 ms for a home teacher's 250 pupils at 10,000).
+        pupil = (
+            sa.func.unnest(sa.bindparam("pupil_ids", list(ids), type_=ARRAY(sa.Integer)))
+            .table_valued("id")
+            .render_derived(name="pupil")
+        )
+        recent = (
+            sa.select(Attendance.status, Meeting.starts_at)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Attendance.pupil_id == pupil.c.id, Meeting.cancelled_at.is_(None))
+            .order_by(Meeting.starts_at.desc())
+            .limit(ATTENDANCE_ROWS)
+            .lateral("recent")
+        )
+        query = (
+            sa.select(pupil.c.id, recent.c.status)
+            .select_from(pupil)
+            .join(recent, sa.true())
+            .order_by(pupil.c.id, recent.c.starts_at)
+        )
+    else:
+        rn = (
+            sa.func.row_number()
+            .over(partition_by=Attendance.pupil_id, order_by=Meeting.starts_at.desc())
+            .label("rn")
+        )
+        inner = (
+            sa.select(Attendance.pupil_id, Attendance.status, Meeting.starts_at, rn)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(among(Attendance.pupil_id, ids), Meeting.cancelled_at.is_(None))
+            .subquery()
+        )
+        query = (
+            sa.select(inner.c.pupil_id, inner.c.status)
+            .where(inner.c.rn <= ATTENDANCE_ROWS)
+            .order_by(inner.c.pupil_id, inner.c.starts_at)
+        )
+    rows = db.session.execute(query)
     found: dict[int, list[str]] = defaultdict(list)
     for pupil_id, status in rows:
         found[pupil_id].append(status)
@@ -149,7 +177,7 @@ def _attempts(ids: list[int]) -> tuple[dict[int, list[figures.LevelCount]], dict
             sa.func.count(sa.distinct(solved_post)),
             sa.func.max(Attempt.created_at),
         )
-        .where(Attempt.pupil_id.in_(ids))
+        .where(among(Attempt.pupil_id, ids))
         .group_by(Attempt.pupil_id, Attempt.level)
         .order_by(Attempt.pupil_id, Attempt.level)
     )
@@ -164,7 +192,7 @@ def _attempts(ids: list[int]) -> tuple[dict[int, list[figures.LevelCount]], dict
 def _latest_per_pupil(column: Any, pupil_column: Any, ids: list[int], *where: Any) -> dict:
     rows = db.session.execute(
         sa.select(pupil_column, sa.func.max(column))
-        .where(pupil_column.in_(ids), *where)
+        .where(among(pupil_column, ids), *where)
         .group_by(pupil_column)
     )
     return dict(rows.all())
@@ -176,7 +204,7 @@ def _matched_since(ids: list[int]) -> dict[int, datetime]:
     since = sa.func.min(sa.func.coalesce(Match.confirmed_at, Match.created_at))
     rows = db.session.execute(
         policy.current_mentor_matches(Match.pupil_id, since)
-        .where(Match.pupil_id.in_(ids))
+        .where(among(Match.pupil_id, ids))
         .group_by(Match.pupil_id)
     )
     return dict(rows.all())
@@ -186,7 +214,7 @@ def _active_goals(ids: list[int], keep: int) -> dict[int, list[tuple[GoalLine, A
     """Active goals per pupil with their latest `keep` check-ins (newest last)."""
     goals = db.session.execute(
         sa.select(Goal.id, Goal.pupil_id, Goal.title, Goal.created_at)
-        .where(Goal.pupil_id.in_(ids), Goal.status == GoalStatus.ACTIVE.value)
+        .where(among(Goal.pupil_id, ids), Goal.status == GoalStatus.ACTIVE.value)
         .order_by(Goal.pupil_id, Goal.created_at)
     ).all()
     rn = (
@@ -197,7 +225,7 @@ def _active_goals(ids: list[int], keep: int) -> dict[int, list[tuple[GoalLine, A
     inner = (
         sa.select(CheckIn.goal_id, CheckIn.rating, CheckIn.created_at, rn)
         .join(Goal, Goal.id == CheckIn.goal_id)
-        .where(Goal.pupil_id.in_(ids), Goal.status == GoalStatus.ACTIVE.value)
+        .where(among(Goal.pupil_id, ids), Goal.status == GoalStatus.ACTIVE.value)
         .subquery()
     )
     checkins: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
@@ -229,7 +257,7 @@ def _level_downs(ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(LevelChange.pupil_id, sa.func.count())
         .where(
-            LevelChange.pupil_id.in_(ids),
+            among(LevelChange.pupil_id, ids),
             LevelChange.from_level.is_not(None),
             LevelChange.to_level < LevelChange.from_level,
             LevelChange.created_at >= since,
@@ -243,7 +271,7 @@ def _open_concerns(reader: Any, ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Concern.pupil_id, sa.func.count())
         .where(
-            Concern.pupil_id.in_(ids),
+            among(Concern.pupil_id, ids),
             Concern.status == ConcernStatus.OPEN.value,
             policy.concerns_visible_to(reader),
         )
@@ -256,7 +284,8 @@ def _acknowledgements(ids: list[int]) -> dict[tuple[int, str, str], FlagAcknowle
     """The latest acknowledgement per (pupil, code, key)."""
     acks = db.session.scalars(
         sa.select(FlagAcknowledgement)
-        .where(FlagAcknowledgement.pupil_id.in_(ids))
+        .options(defaultload(FlagAcknowledgement.acknowledged_by).lazyload(User.role_rows))
+        .where(among(FlagAcknowledgement.pupil_id, ids))
         .order_by(FlagAcknowledgement.created_at, FlagAcknowledgement.id)
     ).all()
     return {(a.pupil_id, a.code, a.key): a for a in acks}
@@ -268,11 +297,14 @@ def review_rows(reader: Any, pupil_ids: Iterable[int] | None = None) -> list[Rev
     query = (
         sa.select(User, PupilProfile)
         .outerjoin(PupilProfile, PupilProfile.user_id == User.id)
+        # The page shows the pupils' names, schools and profiles: not their roles (a statement
+        # of their own, left to load if asked), nor the profile's user again (the row's own).
+        .options(lazyload(User.role_rows), lazyload(PupilProfile.user))
         .where(User.id.in_(policy.pupils_cared_for_by(reader)))
         .order_by(User.name, User.id)
     )
     if pupil_ids is not None:
-        query = query.where(User.id.in_(list(pupil_ids)))
+        query = query.where(among(User.id, pupil_ids))
     pupils = db.session.execute(query).unique().all()
     ids = [user.id for user, _profile in pupils]
     if not ids:

@@ -114,3 +114,37 @@ def test_a_send_after_the_database_ended_the_workers_connections_is_stored_once(
             sa.select(Message.client_id).where(Message.room_id == room["id"])
         ).all()
     assert sorted(stored) == ["restart-0001", "restart-0002"]
+
+
+def test_a_read_position_after_the_database_ended_the_workers_connections_still_moves(
+    app, room, socket_as
+):
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+
+    # given Alva in the room with two messages, the first read (so the worker keeps a
+    # connection for read positions)
+    alva, noah = socket_as(room["alva"]), socket_as(room["noah"])
+    alva.emit("join", {"room_id": room["id"]}, callback=True)
+    for n in (1, 2):
+        message = {"room_id": room["id"], "client_id": f"read-after-{n}", "body": "hej"}
+        assert noah.emit("send", message, callback=True)["ok"]
+    assert alva.emit("read", {"room_id": room["id"], "seq": 1}, callback=True) == {"ok": True}
+    # when the database ends every connection but this one, as a restart does
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        db.session.commit()
+    ack = alva.emit("read", {"room_id": room["id"], "seq": 2}, callback=True)
+    # then her next read position is kept all the same
+    assert ack == {"ok": True}, ack
+    with app.app_context():
+        db.engine.dispose(close=False)  # the pool's own connections were ended too
+    joined = alva.emit("join", {"room_id": room["id"]}, callback=True)
+    assert joined["read_seq"] == 2, joined

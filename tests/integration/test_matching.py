@@ -300,6 +300,37 @@ def test_the_matching_page_shows_the_mentors_a_page_at_a_time_and_counts_the_who
     assert "30 kunskapsmentorer har lämnat ett erbjudande" in rest
 
 
+def test_the_matching_page_shows_the_pupils_waiting_a_page_at_a_time_keeping_the_mentors_page(
+    app, programme, make_nomination, coordinator, offer, login_as
+):
+    # given 26 mentors with offers and 53 approved pupils, none of them matched yet
+    for n in range(26):
+        offer(name=f"Mentor {n:02d}")
+    ids = [
+        make_nomination(pupil_name=f"Elev {n:02d}", pupil_email=f"elev{n}@elev.example.se")
+        for n in range(53)
+    ]
+    with app.app_context():
+        actor = db.session.get(User, coordinator.id)
+        for nomination_id in ids:
+            nominations.approve(actor, db.session.get(Nomination, nomination_id))
+        db.session.commit()
+    client = login_as(coordinator)
+    # when the coordinator opens the matching page
+    page = client.get("/matching/").get_data(as_text=True)
+    # then the first 50 waiting pupils are listed, the next ones a link away (at the list), and
+    # the mentors' pages have links of their own
+    assert "Elev 00" in page and "Elev 49" in page and "Elev 50" not in page
+    assert 'href="/matching/?waiting_page=2#waiting" rel="next"' in page
+    assert 'href="/matching/?page=2" rel="next"' in page
+    # and on the second page of both lists, each list's links keep the other's page
+    both = client.get("/matching/?page=2&waiting_page=2").get_data(as_text=True)
+    assert "Elev 50" in both and "Elev 52" in both and "Elev 49" not in both
+    assert "Mentor 25" in both and "Mentor 24" not in both
+    assert 'href="/matching/?page=2&amp;waiting_page=1#waiting" rel="prev"' in both
+    assert 'href="/matching/?page=1&amp;waiting_page=2" rel="prev"' in both
+
+
 def test_notification_mails_carry_a_whole_link(
     app, approved, offer, coordinator, programme, outbox
 ):

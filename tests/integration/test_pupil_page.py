@@ -190,4 +190,4 @@ def test_the_pupil_page_runs_as_many_queries_however_long_the_record(
         counts.append(len(statements))
     # then the page still runs the same number of queries (one loader per kind of fact)
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 45, counts  # the review row (flags) is a dozen of them
+    assert counts[1] <= 30, counts  # the review row (flags) is a dozen of them

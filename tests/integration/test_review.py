@@ -306,3 +306,27 @@ def test_a_long_review_list_is_sorted_whole_and_shown_fifty_pupils_at_a_time(
     assert 'href="/progress/review?sort=name&amp;dir=desc&amp;page=2" rel="next"' in first
     rest = client.get("/progress/review?sort=name&dir=desc&page=2").get_data(as_text=True)
     assert rest.count('scope="row"') == 5 and "Elev 00" in rest and "Elev 05" not in rest
+
+
+def test_the_review_reads_each_pupils_latest_attendance_oldest_first_without_cancelled(
+    app, care_team
+):
+    from mentorhub.meetings.models import Meeting
+    from mentorhub.progress import review_list
+    from mentorhub.timeutil import utcnow
+
+    # given Alva with more recorded meetings than the review keeps (the oldest four absent),
+    # the newest of them cancelled, and Noah with two
+    keep = review_list.ATTENDANCE_ROWS
+    alva, noah, room_id = care_team["alva"].id, care_team["noah"].id, care_team["id"]
+    with app.app_context():
+        ids = data.meetings(room_id, keep + 5)
+        data.attendance(ids, alva, [A] * 4 + [P] * (keep - 1) + [L, N])
+        data.attendance(ids[-2:], noah, [L, P])
+        db.session.get(Meeting, ids[-1]).cancelled_at = utcnow()
+        db.session.commit()
+        # when the review reads their attendance
+        found = review_list._attendance([alva, noah])
+    # then each pupil has their latest recorded ones, oldest first, the cancelled one left out
+    assert found[alva] == [P] * (keep - 1) + [L], found[alva]
+    assert found[noah] == [L], found[noah]

@@ -73,6 +73,9 @@ def test_a_signed_in_request_loads_its_user_roles_and_sign_in_once(
     assert len(user_loads) == 1
     assert "login_sessions" in user_loads[0] and "user_roles" in user_loads[0]
     assert not [s for s in statements if s.lstrip().startswith("SELECT user_roles")]
+    # and once signed out, the sign-in page carries no such header
+    client.post("/logout")
+    assert "Cache-Control" not in client.get("/login").headers
 
 
 def test_a_request_with_an_ended_sign_in_is_treated_as_signed_out(client, mentor, login_as):

@@ -64,3 +64,8 @@ def test_the_coordinator_rematches_the_pupils_of_a_mentor_who_left(
     linas = page.get_by_role("region", name="Lina Ek")
     expect(linas.get_by_role("row").filter(has_text="Saga")).to_contain_text("Bekräftad")
     expect(eriks.get_by_role("row").filter(has_text="Alva")).to_contain_text("Föreslagen")
+    # and the runs list keeps the rematch, as a rematch, beside the term's runs
+    page.get_by_role("link", name="Körningar").click()
+    runs = page.get_by_role("table", name="Terminens körningar, den senaste först")
+    expect(runs.get_by_role("row").nth(1)).to_contain_text("Ommatchning av några elever")
+    assert_accessible(page)

@@ -443,7 +443,7 @@ def test_an_applied_rematch_is_kept_as_a_run_with_its_figures_and_listed_beside_
         assert run.engine_seconds is not None and run.finished_at is not None
     # and the list of runs shows it as a rematch
     page = login_as(coordinator).get("/matching/runs").get_data(as_text=True)
-    assert "Omatchning av några elever" in page
+    assert "Ommatchning av några elever" in page
 
 
 def test_a_rematch_that_is_only_previewed_keeps_no_run(app, offer, pupil, coordinator, programme):

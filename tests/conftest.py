@@ -72,6 +72,7 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
+    uploads = tempfile.mkdtemp(prefix="mentorhub-uploads-")
     app = create_app(
         {
             "TESTING": True,
@@ -82,7 +83,7 @@ def app(database_url: str) -> Iterator[Flask]:
             "SOCKETIO_ASYNC_MODE": "threading",
             "SERVER_BASE_URL": "http://localhost",
             "MAIL_BACKEND": "outbox",
-            "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="mentorhub-uploads-"),
+            "UPLOAD_FOLDER": uploads,
         }
     )
     with app.app_context():
@@ -90,6 +91,7 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         _db.engine.dispose()
+    shutil.rmtree(uploads, ignore_errors=True)  # pupils' test images are not left behind
 
 
 @pytest.fixture(autouse=True)

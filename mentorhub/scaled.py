@@ -247,7 +247,8 @@ def render_nginx(prefix: Path, listen: str, workers: list[str], tls: bool = Fals
             tls=tls,
             user=user,
             nginx_workers=1,
-            worker_connections=4096,
+            # 4,096 held 2,000 sockets in all: the 2,000th pupil's socket was refused
+            worker_connections=10240,
         )
     )
     return conf

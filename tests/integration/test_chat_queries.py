@@ -96,15 +96,7 @@ def test_a_send_after_the_database_ended_the_workers_connections_is_stored_once(
     first = alva.emit("send", {**message, "client_id": "restart-0001"}, callback=True)
     assert first["ok"], first
     # when the database ends every connection but this one, as a restart does
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        db.session.commit()
+    _end_other_connections(app)
     again = alva.emit("send", {**message, "client_id": "restart-0002"}, callback=True)
     # then the next message is stored, once, with the next number
     assert again["ok"] and again["seq"] == first["seq"] + 1, again
@@ -119,7 +111,6 @@ def test_a_send_after_the_database_ended_the_workers_connections_is_stored_once(
 def test_a_read_position_after_the_database_ended_the_workers_connections_still_moves(
     app, room, socket_as
 ):
-    import sqlalchemy as sa
 
     from mentorhub.extensions import db
 
@@ -132,6 +123,23 @@ def test_a_read_position_after_the_database_ended_the_workers_connections_still_
         assert noah.emit("send", message, callback=True)["ok"]
     assert alva.emit("read", {"room_id": room["id"], "seq": 1}, callback=True) == {"ok": True}
     # when the database ends every connection but this one, as a restart does
+    _end_other_connections(app)
+    ack = alva.emit("read", {"room_id": room["id"], "seq": 2}, callback=True)
+    # then her next read position is kept all the same
+    assert ack == {"ok": True}, ack
+    with app.app_context():
+        db.engine.dispose(close=False)  # the pool's own connections were ended too
+    joined = alva.emit("join", {"room_id": room["id"]}, callback=True)
+    assert joined["read_seq"] == 2, joined
+
+
+def _end_other_connections(app) -> None:
+    """As a database restart does: PostgreSQL ends every connection but the one asking (the
+    worker's kept ones among them); SQLite has none to end."""
+    import sqlalchemy as sa
+
+    from mentorhub.extensions import db
+
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
@@ -141,10 +149,3 @@ def test_a_read_position_after_the_database_ended_the_workers_connections_still_
                 )
             )
         db.session.commit()
-    ack = alva.emit("read", {"room_id": room["id"], "seq": 2}, callback=True)
-    # then her next read position is kept all the same
-    assert ack == {"ok": True}, ack
-    with app.app_context():
-        db.engine.dispose(close=False)  # the pool's own connections were ended too
-    joined = alva.emit("join", {"room_id": room["id"]}, callback=True)
-    assert joined["read_seq"] == 2, joined
